@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Directory administration"
+admin.site.site_title = "Directory administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("health/", views.health, name="health"),
+    path("providers/", include("providers.urls")),
+    path("search/", include("search.urls")),
+    path("admin/", admin.site.urls),
+]

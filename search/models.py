@@ -1,0 +1,82 @@
+from django.db import models
+
+from .postcodes import FULL, OUTWARD, SECTOR, PostcodeValue
+
+
+class PostcodeNotFound(Exception):
+    """The postcode is well formed but not in our postcode table (new, terminated or mistyped)."""
+
+    def __init__(self, postcode):
+        super().__init__(f"We could not find {postcode}. Check it and try again")
+        self.postcode = postcode
+        self.message = str(self)
+
+
+class Location:
+    """A point people searched for, with the label we show back to them."""
+
+    def __init__(self, label, latitude, longitude, kind, admin_district=""):
+        self.label = label
+        self.latitude = latitude
+        self.longitude = longitude
+        self.kind = kind
+        self.admin_district = admin_district
+
+    def __repr__(self):
+        return f"Location({self.label!r}, {self.latitude:.5f}, {self.longitude:.5f})"
+
+
+class PostcodeQuerySet(models.QuerySet):
+    def locate(self, text):
+        """One indexed query: a full postcode, sector or outward code to a Location.
+
+        Raises InvalidPostcode for text that is not postcode-shaped, PostcodeNotFound otherwise.
+        """
+        value = text if isinstance(text, PostcodeValue) else PostcodeValue.parse(text)
+        if value.kind == FULL:
+            row = self.filter(postcode=str(value)).values_list(
+                "latitude", "longitude", "admin_district"
+            )
+        else:
+            row = PostcodeArea.objects.filter(code=str(value)).values_list(
+                "latitude", "longitude", models.Value("")
+            )
+        found = row.first()
+        if found is None:
+            raise PostcodeNotFound(str(value))
+        return Location(str(value), found[0], found[1], value.kind, found[2])
+
+
+class Postcode(models.Model):
+    """One live GB postcode and its centre, loaded by `manage.py import_postcodes`."""
+
+    postcode = models.CharField(max_length=8, unique=True, help_text="Normalised, like CM1 1AA")
+    outward = models.CharField(max_length=4)
+    sector = models.CharField(max_length=6)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    admin_district = models.CharField(
+        max_length=9,
+        blank=True,
+        help_text="ONS code of the local authority, where the source has it",
+    )
+
+    objects = PostcodeQuerySet.as_manager()
+
+    def __str__(self):
+        return self.postcode
+
+
+class PostcodeArea(models.Model):
+    """Centre of a postcode sector (CM1 1) or outward code (CM1), computed at import."""
+
+    KIND_CHOICES = [(SECTOR, "Sector"), (OUTWARD, "Outward code")]
+
+    code = models.CharField(max_length=6, unique=True)
+    kind = models.CharField(max_length=7, choices=KIND_CHOICES)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    postcode_count = models.PositiveIntegerField()
+
+    def __str__(self):
+        return self.code
