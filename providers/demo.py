@@ -1,0 +1,303 @@
+"""Clearly fictional demo listings on real postcodes, for a first run and for trying the site.
+
+Names are invented, phone numbers are in Ofcom's ranges reserved for drama (01632 960xxx,
+07700 900xxx) and every email and website is on example.org, so nothing here reaches a real person.
+"""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import Audience, Check, CoverageDistrict, Provider, Service, ServiceCategory
+
+# Real postcodes (Code-Point Open) spread across each programme's towns.
+TOWNS = {
+    "Chelmsford": "CM1 1RW CM1 3AX CM1 4GJ CM1 6GB CM2 0RJ CM2 6QU CM2 7PN CM2 8QB",
+    "Colchester": "CO1 1NN CO1 2FN CO2 7BG CO2 8EP CO3 0RE CO3 3WG CO4 3BP CO4 5FB",
+    "Basildon": "SS13 1HS SS13 2DY SS14 1JE SS14 2GL SS15 4JZ SS15 5QR SS16 4LP SS16 5JB",
+    "Taunton": "TA1 1NR TA1 2LG TA1 3HN TA1 4NN TA2 6FB TA2 6TX TA2 7NE TA2 8DP",
+    "Yeovil": "BA20 1EQ BA20 1RX BA20 2ED BA20 2LY BA21 3EY BA21 3RP BA21 4HJ BA21 5DA",
+    "Frome": "BA11 1FB BA11 1QT BA11 2JE BA11 2SY BA11 3EP BA11 3SD BA11 4JX BA11 5EB",
+    "Bridgwater": "TA6 3JA TA6 3UR TA6 4JH TA6 4UD TA6 5HB TA6 6DS TA6 6PN TA6 6ZH",
+    "Mold": "CH7 1DA CH7 1GW CH7 1NG CH7 1RJ CH7 6BX CH7 6HB CH7 6NU CH7 6SL",
+    "Flint": "CH6 5BG CH6 5EQ CH6 5GL CH6 5JL CH6 5NP CH6 5QJ CH6 5SF CH6 5UA",
+    "Buckley": "CH7 2BA CH7 2EN CH7 2JF CH7 2NG CH7 3BA CH7 3EF CH7 3HA CH7 3LF",
+    "Holywell": "CH8 7AW CH8 7DL CH8 7FA CH8 7HU CH8 7LH CH8 7PE CH8 7QT CH8 7SN",
+}
+NEIGHBOURS = {
+    "Chelmsford": "CM1 CM2 CM3",
+    "Colchester": "CO1 CO2 CO3 CO4",
+    "Basildon": "SS13 SS14 SS15 SS16",
+    "Taunton": "TA1 TA2 TA3",
+    "Yeovil": "BA20 BA21 BA22",
+    "Frome": "BA11",
+    "Bridgwater": "TA5 TA6 TA7",
+    "Mold": "CH7",
+    "Flint": "CH6",
+    "Buckley": "CH7",
+    "Holywell": "CH8",
+}
+WELSH_TOWNS = {"Mold", "Flint", "Buckley", "Holywell"}
+
+FIRST_NAMES = [
+    "Ann",
+    "Bev",
+    "Carys",
+    "Dilys",
+    "Eve",
+    "Fay",
+    "Gwen",
+    "Hazel",
+    "Ivy",
+    "Jan",
+    "Kath",
+    "Lin",
+    "Mair",
+    "Nia",
+    "Olu",
+    "Pam",
+    "Rhian",
+    "Sue",
+    "Tess",
+    "Val",
+    "Amir",
+    "Ben",
+    "Colin",
+    "Dev",
+    "Emyr",
+    "Frank",
+    "Gareth",
+    "Huw",
+    "Ian",
+    "Joe",
+    "Kofi",
+    "Len",
+    "Marek",
+    "Neil",
+    "Owen",
+    "Raj",
+    "Steve",
+    "Tom",
+]
+SURNAMES = [
+    "Abbott",
+    "Baxter",
+    "Carter",
+    "Davies",
+    "Ellis",
+    "Fowler",
+    "Griffiths",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Kaur",
+    "Lloyd",
+    "Morgan",
+    "Nowak",
+    "Okafor",
+    "Parry",
+    "Quinn",
+    "Roberts",
+    "Shah",
+    "Thomas",
+    "Usher",
+    "Vaughan",
+    "Walsh",
+    "Yates",
+]
+PATTERNS = {
+    "personal-care": ["{first}'s Home Care", "{surname} Personal Care", "Gentle Hands {town}"],
+    "help-at-home": ["{first}'s Helping Hands", "{town} Home Help", "{surname} Home Support"],
+    "carer-respite": ["{town} Carers' Breaks", "Time Out with {first}", "{surname} Respite Care"],
+    "out-and-about": ["Out and About {town}", "{first}'s Days Out", "{town} Friendship Club"],
+}
+SUMMARIES = {
+    "personal-care": "Help with washing, dressing and getting ready for the day, in your own home.",
+    "help-at-home": "Cleaning, shopping, meals and a friendly face around the home.",
+    "carer-respite": "A few hours off for unpaid carers, knowing the person you care for is safe.",
+    "out-and-about": "Company and transport to get out, try hobbies and meet people nearby.",
+}
+
+STATUS_WEIGHTS = [
+    (Provider.Status.PUBLISHED, 74),
+    (Provider.Status.PENDING, 8),
+    (Provider.Status.DRAFT, 8),
+    (Provider.Status.SUSPENDED, 6),
+    (Provider.Status.ARCHIVED, 4),
+]
+LEGAL_FORMS = [
+    (Provider.LegalForm.SOLE_TRADER, 55),
+    (Provider.LegalForm.PARTNERSHIP, 10),
+    (Provider.LegalForm.LIMITED_COMPANY, 15),
+    (Provider.LegalForm.CIC, 12),
+    (Provider.LegalForm.CHARITY, 8),
+]
+
+STAFF_USERNAME = "staff"
+STAFF_PASSWORD = "demo-staff-password"  # noqa: S105 - documented demo login, development only
+STAFF_GROUP = "Council staff"
+
+
+def _weighted(rng, choices):
+    values, weights = zip(*choices, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _check_states(rng, today):
+    """A varied but believable checklist: most complete, some expired, missing or awaiting."""
+    states = {}
+    profile = rng.random()
+    for kind in Check.BASIC_KINDS:
+        verified = today - timedelta(days=rng.randint(20, 500))
+        lifetime = {Check.Kind.DBS: 1095, Check.Kind.INSURANCE: 365}.get(kind, 730)
+        roll = rng.random()
+        if profile < 0.6 or roll < 0.55:
+            states[kind] = (Check.Status.VERIFIED, verified, verified + timedelta(days=lifetime))
+        elif roll < 0.7:
+            states[kind] = (Check.Status.AWAITING, None, None)
+        elif roll < 0.85:
+            # Verified once, now past its expiry date: shown publicly as expired.
+            old = today - timedelta(days=lifetime + rng.randint(10, 120))
+            states[kind] = (Check.Status.VERIFIED, old, old + timedelta(days=lifetime))
+        elif roll < 0.95:
+            states[kind] = (Check.Status.NOT_PROVIDED, None, None)
+        else:
+            states[kind] = (Check.Status.REJECTED, None, None)
+    if rng.random() < 0.5:
+        for kind in (Check.Kind.TERMS, Check.Kind.SUPPORT_PLAN, Check.Kind.POLICIES):
+            verified = today - timedelta(days=rng.randint(30, 400))
+            states[kind] = (Check.Status.VERIFIED, verified, None)
+    return states
+
+
+def _ensure_staff(stdout=None):
+    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["providers"])
+        | Permission.objects.filter(content_type__app_label="search", codename__startswith="view_")
+    )
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=STAFF_USERNAME,
+        defaults={"is_staff": True, "email": "staff@example.org", "first_name": "Demo"},
+    )
+    if created:
+        user.set_password(STAFF_PASSWORD)
+        user.save()
+    user.groups.add(group)
+    return user
+
+
+@transaction.atomic
+def demo_load(*, seed=2026, progress=None):
+    """Create or refresh the demo listings. Same seed, same data: safe to run again."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    staff = _ensure_staff()
+    categories = {c.slug: list(c.services.all()) for c in ServiceCategory.objects.all()}
+    audiences = list(Audience.objects.all())
+    all_services = list(Service.objects.all())
+    postcodes = [(town, pc) for town, codes in TOWNS.items() for pc in _pairs(codes)]
+    written = 0
+    for number, (town, postcode) in enumerate(postcodes, start=1):
+        focus = rng.choice(list(PATTERNS))
+        first, surname = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+        name = rng.choice(PATTERNS[focus]).format(first=first, surname=surname, town=town)
+        slug = f"{slugify(name)}-{number}"
+        legal_form = _weighted(rng, LEGAL_FORMS)
+        free = legal_form == Provider.LegalForm.CHARITY or rng.random() < 0.05
+        low = None if free else Decimal(rng.randrange(1500, 2400, 50)) / 100
+        high = None if free else low + Decimal(rng.choice([0, 200, 300, 500])) / 100
+        radius = rng.choice([0, 3, 5, 5, 8, 10, 10, 15, 20])
+        personal = focus == "personal-care"
+        registered = personal and legal_form == Provider.LegalForm.LIMITED_COMPANY
+        defaults = {
+            "name": name,
+            "summary": SUMMARIES[focus],
+            "description": (
+                f"We are a small {town} {Provider.LegalForm(legal_form).label.lower()} run by "
+                f"{first} {surname}. {SUMMARIES[focus]} We take time to get to know you and "
+                "work around what you want. This listing is demonstration data."
+            ),
+            "legal_form": legal_form,
+            "workers": 1 if legal_form == Provider.LegalForm.SOLE_TRADER else rng.randint(2, 8),
+            "contact_name": f"{first} {surname}",
+            "phone": rng.choice([f"01632 960{number:03d}", f"07700 900{number:03d}"]),
+            "email": f"hello@{slugify(name)}.example.org",
+            "website": rng.choice(["", f"https://{slugify(name)}.example.org/"]),
+            "base_postcode": postcode,
+            "town": town,
+            "coverage_radius_miles": radius,
+            "is_free": free,
+            "hourly_rate_min": low,
+            "hourly_rate_max": high,
+            "cost_notes": "Free, donations welcome"
+            if free
+            else rng.choice(
+                [
+                    "",
+                    "Minimum one hour visit",
+                    "Mileage charged at 45p a mile",
+                    "Weekend rates higher",
+                ]
+            ),
+            "accepts_direct_payments": rng.random() < 0.7,
+            "available_weekdays": rng.random() < 0.9,
+            "available_evenings": rng.random() < 0.4,
+            "available_weekends": rng.random() < 0.45,
+            "available_overnight": personal and rng.random() < 0.3,
+            "languages": "English, Welsh"
+            if town in WELSH_TOWNS and rng.random() < 0.5
+            else rng.choice(
+                ["English", "English", "English", "English, Polish", "English, Punjabi"]
+            ),
+            "cqc_registered": registered,
+            "cqc_location_id": f"1-{rng.randint(100000000, 999999999)}" if registered else "",
+            "status": _weighted(rng, STATUS_WEIGHTS),
+            "last_checked_by_council": today - timedelta(days=rng.randint(5, 300)),
+            "staff_notes": "Demo listing. Staff note: never shown publicly.",
+        }
+        provider, _ = Provider.objects.update_or_create(slug=slug, defaults=defaults)
+        services = rng.sample(categories[focus], k=min(len(categories[focus]), rng.randint(2, 4)))
+        services += rng.sample(all_services, k=rng.randint(0, 2))
+        provider.services.set(services)
+        provider.audiences.set(rng.sample(audiences, k=rng.randint(1, 3)))
+        districts = [] if radius and rng.random() < 0.6 else NEIGHBOURS[town].split()
+        provider.districts.exclude(outward__in=districts).delete()
+        for outward in districts:
+            CoverageDistrict.objects.get_or_create(provider=provider, outward=outward)
+        states = _check_states(rng, today)
+        if registered:
+            states[Check.Kind.CQC] = (Check.Status.VERIFIED, today - timedelta(days=90), None)
+        provider.checks.exclude(kind__in=states).delete()
+        for kind, (status, verified_on, expires_on) in states.items():
+            Check.objects.update_or_create(
+                provider=provider,
+                kind=kind,
+                defaults={
+                    "status": status,
+                    "verified_on": verified_on,
+                    "expires_on": expires_on,
+                    "verified_by": staff if verified_on else None,
+                },
+            )
+        written += 1
+        if progress:
+            progress(written, len(postcodes))
+    return written
+
+
+def demo_postcodes():
+    return [pc for codes in TOWNS.values() for pc in _pairs(codes)]
+
+
+def _pairs(codes):
+    """ "CM1 1RW CM1 3AX" -> ["CM1 1RW", "CM1 3AX"]."""
+    parts = codes.split()
+    return [f"{parts[i]} {parts[i + 1]}" for i in range(0, len(parts), 2)]

@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from providers.demo import STAFF_PASSWORD, STAFF_USERNAME, demo_load, demo_postcodes
+from search.models import Postcode
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the fictional demo listings and a demo staff login. Safe to re-run."
+
+    def handle(self, *args, verbosity=1, **options):
+        wanted = demo_postcodes()
+        known = set(Postcode.objects.filter(postcode__in=wanted).values_list("postcode", flat=True))
+        if missing := sorted(set(wanted) - known):
+            raise CommandError(
+                f"{len(missing)} demo postcodes are not loaded (for example {missing[0]}). "
+                "Run `python manage.py import_postcodes` first."
+            )
+
+        def progress(done, total):
+            if verbosity:
+                self.stderr.write(f"\rDemo listings: {done}/{total}", ending="")
+
+        count = demo_load(progress=progress)
+        if verbosity:
+            self.stderr.write("")
+        self.stdout.write(self.style.SUCCESS(f"Loaded {count} demo listings."))
+        self.stdout.write(f"Demo staff login: {STAFF_USERNAME} / {STAFF_PASSWORD}")
