@@ -2,4 +2,8 @@ from django.conf import settings
 
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME, "COUNCIL_NAME": settings.COUNCIL_NAME}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "COUNCIL_NAME": settings.COUNCIL_NAME,
+        "COUNCIL_URL": settings.COUNCIL_URL,
+    }

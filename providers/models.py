@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from search.models import Postcode, PostcodeArea, PostcodeNotFound
@@ -212,6 +213,40 @@ class Provider(models.Model):
         """Public: "Chelmsford (CM1)". Never more precise than the outward code."""
         return f"{self.town} ({self.area_outward})" if self.town else self.area_outward
 
+    def public_checklist(self, today=None):
+        """The four basics always, then any other check the provider has given us.
+
+        Uses `self.checks.all()` so a prefetch serves every provider on a page.
+        """
+        today = today or timezone.localdate()
+        by_kind = {check.kind: check for check in self.checks.all()}
+        rows = []
+        for kind in Check.Kind:
+            check = by_kind.get(kind)
+            if check is None:
+                if kind not in Check.BASIC_KINDS:
+                    continue
+                check = Check(kind=kind)
+            elif kind not in Check.BASIC_KINDS and check.status == Check.Status.NOT_PROVIDED:
+                continue
+            state, words = check.public_summary(today)
+            rows.append({"label": check.get_kind_display(), "state": state, "words": words})
+        return rows
+
+    def services_by_category(self):
+        """[(category, [service, ...]), ...] in taxonomy order, from prefetched services."""
+        grouped = {}
+        for service in sorted(
+            self.services.all(), key=lambda s: (s.category.position, s.category.name, s.position)
+        ):
+            grouped.setdefault(service.category, []).append(service)
+        return list(grouped.items())
+
+    @property
+    def availability(self):
+        names = ["weekdays", "evenings", "weekends", "overnight"]
+        return [name for name in names if getattr(self, f"available_{name}")]
+
     @property
     def language_list(self):
         return [name.strip() for name in self.languages.split(",") if name.strip()]
@@ -373,6 +408,24 @@ class Check(models.Model):
         if self.status == self.Status.VERIFIED and not self.is_current(today):
             return self.Status.EXPIRED
         return self.Status(self.status)
+
+    def public_summary(self, today=None):
+        """(state, words) for public pages. Nothing unverified is ever worded as checked."""
+        today = today or timezone.localdate()
+        state = self.public_status(today)
+        if state == self.Status.VERIFIED:
+            words = f"Checked by the council on {date_format(self.verified_on, 'j F Y')}"
+            if self.expires_on:
+                words += f". Valid until {date_format(self.expires_on, 'j F Y')}"
+            return "current", words
+        if state == self.Status.EXPIRED:
+            when = f" on {date_format(self.expires_on, 'j F Y')}" if self.expires_on else ""
+            return "expired", f"Expired{when}. Ask the provider for a current one"
+        if state == self.Status.AWAITING:
+            return "awaiting", "Sent to the council, not checked yet"
+        if state == self.Status.REJECTED:
+            return "missing", "Not accepted by the council"
+        return "missing", "Not provided"
 
     def clean(self):
         if self.status == self.Status.VERIFIED and not self.verified_on:
