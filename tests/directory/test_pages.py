@@ -1,0 +1,35 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.parametrize("name", ["home", "about", "accessibility"])
+def test_site_pages_load(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="#main-content"' in html  # skip link
+    assert "Contains OS data © Crown copyright" in html
+    assert "Royal Mail" in html
+
+
+def test_home_has_postcode_form(client, db):
+    html = client.get(reverse("home")).content.decode()
+    assert f'action="{reverse("search:results")}"' in html
+    assert 'name="postcode"' in html
+    assert 'autocomplete="postal-code"' in html
+
+
+def test_no_gov_uk_branding(client, db):
+    html = client.get(reverse("home")).content.decode()
+    assert "govuk-header__logotype" not in html
+    assert "GOV.UK" not in html
+
+
+def test_health(client, db):
+    assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+def test_unknown_page_is_a_friendly_404(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

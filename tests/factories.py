@@ -1,0 +1,45 @@
+"""Builders for test data. Everything is saved to the real test database."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from providers.models import Audience, Check, Provider, Service
+
+
+def make_provider(**overrides):
+    services = overrides.pop("services", None)
+    audiences = overrides.pop("audiences", None)
+    fields = {
+        "name": "Test Helping Hands",
+        "summary": "Help at home in Chelmsford.",
+        "legal_form": Provider.LegalForm.SOLE_TRADER,
+        "workers": 1,
+        "base_postcode": "CM1 1RW",
+        "town": "Chelmsford",
+        "coverage_radius_miles": 5,
+        "status": Provider.Status.PUBLISHED,
+        "phone": "01632 960001",
+        "email": "hello@test-helping-hands.example.org",
+        "staff_notes": "PRIVATE-STAFF-NOTE",
+    }
+    fields.update(overrides)
+    provider = Provider(**fields)
+    provider.save()
+    provider.services.set(services if services is not None else Service.objects.all()[:2])
+    provider.audiences.set(audiences if audiences is not None else Audience.objects.all()[:1])
+    return provider
+
+
+def add_check(provider, kind, status=Check.Status.VERIFIED, verified_on=None, expires_on=None):
+    if status == Check.Status.VERIFIED and verified_on is None:
+        verified_on = timezone.localdate() - timedelta(days=30)
+    return Check.objects.create(
+        provider=provider, kind=kind, status=status, verified_on=verified_on, expires_on=expires_on
+    )
+
+
+def add_basic_checks(provider, expires_on=None):
+    expires_on = expires_on or (timezone.localdate() + timedelta(days=300))
+    for kind in Check.BASIC_KINDS:
+        add_check(provider, kind, expires_on=expires_on)
