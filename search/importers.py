@@ -10,6 +10,7 @@ import gzip
 import importlib.util
 import io
 import os
+import re
 import struct
 import sys
 import time
@@ -72,18 +73,39 @@ def read_codepoint(stream):
 
 def read_onspd(stream):
     """ONS Postcode Directory CSV: has a header, latitude/longitude and terminated postcodes."""
-    for row in csv.DictReader(stream):
-        if row.get("doterm", "").strip():
-            continue  # terminated: no longer in use
+    reader = csv.reader(stream)
+    header = [name.strip().lower() for name in next(reader, [])]
+    try:
+        pcds, doterm, lat, long = (header.index(name) for name in ("pcds", "doterm", "lat", "long"))
+    except ValueError as error:
+        raise SourceError(f"This ONSPD file has no {error.args[0].split()[0]} column") from error
+    # The local authority column was oslaua for years; newer releases name it by year (lad25cd).
+    district = next(
+        (
+            i
+            for i, name in enumerate(header)
+            if name == "oslaua" or re.fullmatch(r"lad\d\dcd", name)
+        ),
+        None,
+    )
+    width = max(pcds, doterm, lat, long) + 1
+    for row in reader:
+        if len(row) < width or row[doterm].strip():
+            continue  # short line, or terminated: no longer in use
         try:
-            latitude, longitude = float(row["lat"]), float(row["long"])
-        except (KeyError, TypeError, ValueError):
+            latitude, longitude = float(row[lat]), float(row[long])
+        except ValueError:
             continue
-        if latitude > 99 or not row.get("pcds"):  # 99.999999 marks "no location"
+        if latitude > 99:  # 99.999999 marks "no location"
             continue
-        postcode = _format_postcode(row["pcds"])
+        postcode = _format_postcode(row[pcds])
         if postcode:
-            yield postcode, longitude, latitude, (row.get("oslaua") or "").strip()
+            yield (
+                postcode,
+                longitude,
+                latitude,
+                row[district].strip() if district is not None and district < len(row) else "",
+            )
 
 
 def _is_onspd_header(first_line):
@@ -170,6 +192,7 @@ class Progress:
         self.stream = stream or sys.stderr
         self.width = width
         self.started = time.monotonic()
+        self.drawn = 0.0
         self.rows = 0
 
     @property
@@ -178,6 +201,10 @@ class Progress:
 
     def update(self, done_bytes, rows):
         self.rows = rows
+        now = time.monotonic()
+        if now - self.drawn < 0.2 and done_bytes < self.total:
+            return  # redrawing more often only slows the import
+        self.drawn = now
         fraction = min(done_bytes / self.total, 1.0)
         filled = int(fraction * self.width)
         bar = "#" * filled + "-" * (self.width - filled)

@@ -28,14 +28,14 @@ class Command(BaseCommand):
         if if_empty and Postcode.objects.exists():
             self.stdout.write("Postcodes are already loaded; skipping the import.")
             return
+        started = time.monotonic()
         try:
             opened = open_source(source)
+            self.stdout.write(f"Importing postcodes from {opened.name}")
+            progress = Progress(opened.total_bytes, stream=self.stderr) if verbosity else None
+            count = import_postcodes(opened, batch_size=batch_size, progress=progress)
         except SourceError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Importing postcodes from {opened.name}")
-        progress = Progress(opened.total_bytes, stream=self.stderr) if verbosity else None
-        started = time.monotonic()
-        count = import_postcodes(opened, batch_size=batch_size, progress=progress)
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
