@@ -12,13 +12,12 @@ class PostcodeSearchForm(forms.Form):
         error_messages={
             "required": "Enter a postcode",
             "max_length": "Enter a postcode, like CM1 1AA. That is too long to be one",
+            "null_characters_not_allowed": "Enter a postcode using letters and numbers only",
         },
     )
 
     def clean_postcode(self):
         text = self.cleaned_data["postcode"]
-        if "\x00" in text:
-            raise forms.ValidationError("Enter a postcode using letters and numbers only")
         try:
             self.location = Postcode.objects.locate(text)
         except (InvalidPostcode, PostcodeNotFound) as error:

