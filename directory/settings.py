@@ -117,20 +117,27 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_REFERRER_POLICY = os.environ.get("REFERRER_POLICY", "strict-origin-when-cross-origin")
 
 # Postcode data loaded by `manage.py import_postcodes`.
 POSTCODE_IMPORT_BATCH_SIZE = int(os.environ.get("POSTCODE_IMPORT_BATCH_SIZE", "20000"))
 
-LEAFLET_CONFIG = {
-    "TILES": os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
-    "ATTRIBUTION_PREFIX": "",
-    "MAX_ZOOM": int(os.environ.get("MAP_MAX_ZOOM", "16")),
-    "RESET_VIEW": False,
-}
+# Maps: Leaflet comes from django-leaflet's static files. An empty MAP_TILES_URL draws no tiles
+# (the tests use that); OpenStreetMap refuses tile requests without a Referer, which the
+# referrer policy above sends as the site's origin only.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_ATTRIBUTION = os.environ.get(
     "MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
+MAP_MAX_ZOOM = int(os.environ.get("MAP_MAX_ZOOM", "16"))
+LEAFLET_CONFIG = {"TILES": MAP_TILES_URL, "MAX_ZOOM": MAP_MAX_ZOOM, "ATTRIBUTION_PREFIX": ""}
+
+# Optional place-name search through geopy; off unless GEOCODER is set (e.g. "nominatim").
+GEOCODER = os.environ.get("GEOCODER", "")
+GEOCODER_DOMAIN = os.environ.get("GEOCODER_DOMAIN", "")
+GEOCODER_SCHEME = os.environ.get("GEOCODER_SCHEME", "https")
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "3"))
+GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "care-directory")
 
 LOGGING = {
     "version": 1,

@@ -56,5 +56,27 @@ mkdirSync(vendor, { recursive: true })
 copyFileSync(require.resolve('axe-core/axe.min.js'), join(vendor, 'axe.min.js'))
 
 const version = (name) => require(`${name}/package.json`).version
-console.log(`build: wrote static/govuk/ and tests/browser/vendor/axe.min.js ` +
-  `(govuk-frontend ${version('govuk-frontend')}, axe-core ${version('axe-core')}, ${sass.info.replace(/\s+/g, ' ')})`)
+
+// 5. leaflet.markercluster, for the search results map. Leaflet itself is not
+// copied: django-leaflet ships it at static/leaflet/. As with GOV.UK Frontend's
+// bundle, drop the sourceMappingURL comment (the map is not shipped).
+const cluster = dirname(require.resolve('leaflet.markercluster/package.json'))
+const clusterOut = join(root, 'static', 'vendor', 'leaflet.markercluster')
+rmSync(clusterOut, { recursive: true, force: true })
+mkdirSync(clusterOut, { recursive: true })
+const clusterJs = readFileSync(join(cluster, 'dist', 'leaflet.markercluster.js'), 'utf8')
+  .replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '')
+if (/sourceMappingURL/.test(clusterJs)) fail('leaflet.markercluster.js still mentions sourceMappingURL')
+writeFileSync(join(clusterOut, 'leaflet.markercluster.js'),
+  `/*! leaflet.markercluster ${version('leaflet.markercluster')} | MIT licence: see MIT-LICENCE.txt */\n` + clusterJs + '\n')
+for (const name of ['MarkerCluster.css', 'MarkerCluster.Default.css']) {
+  const clusterCss = readFileSync(join(cluster, 'dist', name), 'utf8')
+  if (/url\(|sourceMappingURL/.test(clusterCss)) fail(`${name} refers to files we do not ship`)
+  writeFileSync(join(clusterOut, name), clusterCss)
+}
+// Not copyFileSync: the npm package has this file marked executable.
+writeFileSync(join(clusterOut, 'MIT-LICENCE.txt'), readFileSync(join(cluster, 'MIT-LICENCE.txt')))
+
+console.log(`build: wrote static/govuk/, static/vendor/leaflet.markercluster/ and tests/browser/vendor/axe.min.js ` +
+  `(govuk-frontend ${version('govuk-frontend')}, axe-core ${version('axe-core')}, ` +
+  `leaflet.markercluster ${version('leaflet.markercluster')}, ${sass.info.replace(/\s+/g, ' ')})`)

@@ -1,11 +1,23 @@
-"""Distances and coverage on plain latitude/longitude columns (no GDAL or PostGIS)."""
+"""Distances and coverage on plain latitude/longitude columns (no GDAL or PostGIS).
+
+Coverage is looked up through keys: the grid cells a provider's travel radius touches and the
+postcode districts it lists. A search turns its point into the same keys, so "who covers this
+place" is one indexed lookup however many providers there are; an exact distance test in SQL then
+drops the candidates whose circle only clips the cell.
+"""
 
 import math
 
 from geopy.distance import great_circle
 
-MILES_PER_DEGREE_LATITUDE = 69.0
+EARTH_RADIUS_MILES = 3958.8
+MILES_PER_DEGREE = EARTH_RADIUS_MILES * math.pi / 180  # of latitude; of longitude times cos(lat)
 MAX_RADIUS_MILES = 50
+
+# About 7 miles by 6.5 miles in Britain: small enough that few providers share a cell's list
+# without covering the point, large enough that a 50-mile radius touches a few hundred cells.
+CELL_LAT = 0.1
+CELL_LON = 0.15
 
 
 def distance_miles(lat1, lon1, lat2, lon2):
@@ -13,10 +25,27 @@ def distance_miles(lat1, lon1, lat2, lon2):
 
 
 def bounding_box(latitude, longitude, miles):
-    """Degrees around a point that surely contain everything within `miles`; filters on an index."""
-    dlat = miles / MILES_PER_DEGREE_LATITUDE
-    dlon = miles / (MILES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(latitude)), 0.01))
+    """(south, north, west, east) in degrees, surely containing everything within `miles`."""
+    dlat = miles / MILES_PER_DEGREE
+    widest = max(math.cos(math.radians(min(abs(latitude) + dlat, 89.0))), 0.01)
+    dlon = miles / (MILES_PER_DEGREE * widest)
     return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
+
+
+def cell_key(latitude, longitude):
+    return f"c{math.floor(latitude / CELL_LAT)}:{math.floor(longitude / CELL_LON)}"
+
+
+def district_key(outward):
+    return f"d{outward}"
+
+
+def cell_keys_within(latitude, longitude, miles):
+    """Keys of every grid cell that a circle of `miles` around the point could touch."""
+    south, north, west, east = bounding_box(latitude, longitude, miles)
+    rows = range(math.floor(south / CELL_LAT), math.floor(north / CELL_LAT) + 1)
+    columns = range(math.floor(west / CELL_LON), math.floor(east / CELL_LON) + 1)
+    return [f"c{row}:{column}" for row in rows for column in columns]
 
 
 def rounded_miles(miles):
@@ -24,36 +53,6 @@ def rounded_miles(miles):
     if miles < 1:
         return "less than a mile"
     if miles < 10:
-        return f"about {round(miles)} mile{'s' if round(miles) != 1 else ''}"
+        whole = round(miles)
+        return f"about {whole} mile{'s' if whole != 1 else ''}"
     return f"about {int(round(miles / 5) * 5)} miles"
-
-
-def covering(queryset, location):
-    """Providers whose radius or listed districts include `location`, nearest first.
-
-    Distances use the private base point for accuracy but are only ever shown rounded.
-    """
-    from django.db.models import Q
-
-    south, north, west, east = bounding_box(location.latitude, location.longitude, MAX_RADIUS_MILES)
-    outward = location.label.split(" ")[0]
-    candidates = (
-        queryset.filter(
-            Q(latitude__range=(south, north), longitude__range=(west, east))
-            | Q(districts__outward=outward)
-        )
-        .distinct()
-        .prefetch_related("districts")
-    )
-    matches = []
-    for provider in candidates:
-        miles = distance_miles(
-            location.latitude, location.longitude, provider.latitude, provider.longitude
-        )
-        in_district = any(d.outward == outward for d in provider.districts.all())
-        if miles <= provider.coverage_radius_miles or in_district:
-            provider.distance_miles = miles
-            provider.distance_words = rounded_miles(miles)
-            matches.append(provider)
-    matches.sort(key=lambda p: p.distance_miles)
-    return matches

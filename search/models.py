@@ -15,8 +15,9 @@ class PostcodeNotFound(Exception):
 class Location:
     """A point people searched for, with the label we show back to them."""
 
-    def __init__(self, label, latitude, longitude, kind, admin_district=""):
+    def __init__(self, label, latitude, longitude, kind, admin_district="", outward=""):
         self.label = label
+        self.outward = outward  # the postcode district searched, for district coverage
         self.latitude = latitude
         self.longitude = longitude
         self.kind = kind
@@ -44,7 +45,7 @@ class PostcodeQuerySet(models.QuerySet):
         found = row.first()
         if found is None:
             raise PostcodeNotFound(str(value))
-        return Location(str(value), found[0], found[1], value.kind, found[2])
+        return Location(str(value), found[0], found[1], value.kind, found[2], value.outward)
 
 
 class Postcode(models.Model):

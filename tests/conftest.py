@@ -52,3 +52,9 @@ def member_of_public(db):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def no_map_tiles(settings):
+    """Tests never fetch map tiles: the map draws markers on a blank background."""
+    settings.MAP_TILES_URL = ""

@@ -1,0 +1,28 @@
+"""Writes that touch more than one model. Keyword-only, named <thing>_<action>."""
+
+from django.db import transaction
+
+from search import geo
+
+from .models import CoverageKey
+
+
+@transaction.atomic
+def provider_refresh_coverage(*, provider):
+    """Rebuild the provider's coverage keys from its base, radius and listed districts."""
+    keys = set()
+    if provider.latitude is not None and provider.coverage_radius_miles:
+        keys.update(
+            geo.cell_keys_within(
+                provider.latitude, provider.longitude, provider.coverage_radius_miles
+            )
+        )
+    keys.update(
+        geo.district_key(outward)
+        for outward in provider.districts.values_list("outward", flat=True)
+    )
+    existing = set(provider.coverage_keys.values_list("key", flat=True))
+    provider.coverage_keys.filter(key__in=existing - keys).delete()
+    CoverageKey.objects.bulk_create(
+        [CoverageKey(provider=provider, key=key) for key in keys - existing]
+    )
