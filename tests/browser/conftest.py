@@ -48,6 +48,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context()
+    context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
     context.close()
@@ -56,6 +57,7 @@ def page(browser):
 @pytest.fixture
 def page_without_js(browser):
     context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
     context.close()
@@ -71,3 +73,14 @@ def axe_violations(page):
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
         for v in result["violations"]
     ]
+
+
+@pytest.fixture(autouse=True)
+def taxonomy(transactional_db):
+    """Live-server tests run in real transactions, and the flush after each one also removes the
+    service taxonomy that a data migration seeded; put it back the way the migration does."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("providers.migrations.0002_seed_taxonomy").seed(apps, None)
