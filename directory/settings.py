@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "directory",
     "search",
     "providers",
+    "shortlist",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +95,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    # A file, not memory, so the live server thread of browser tests shares it; named after the
+    # main database so two checkouts or runs with different DATABASE_URLs never collide.
+    main_file = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["TEST"] = {"NAME": str(main_file.with_name(f"test_{main_file.name}"))}
 
 (BASE_DIR / "var").mkdir(exist_ok=True)
 

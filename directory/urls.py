@@ -13,5 +13,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("providers/", include("providers.urls")),
     path("search/", include("search.urls")),
+    path("guidance/", include("directory.guidance_urls")),
+    path("shortlist/", include("shortlist.urls")),
+    path("report/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
