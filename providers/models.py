@@ -289,7 +289,10 @@ class Provider(models.Model):
             elif kind not in Check.BASIC_KINDS and check.status == Check.Status.NOT_PROVIDED:
                 continue
             state, words = check.public_summary(today)
-            rows.append({"label": check.get_kind_display(), "state": state, "words": words})
+            label = check.get_kind_display()
+            rows.append(
+                {"label": label, "state": state, "words": words, "sentence": f"{label}: {words}"}
+            )
         return rows
 
     def services_by_category(self):
@@ -501,22 +504,25 @@ class Check(models.Model):
         return self.Status(self.status)
 
     def public_summary(self, today=None):
-        """(state, words) for public pages. Nothing unverified is ever worded as checked."""
+        """(state, words) for public pages. Nothing unverified is ever worded as checked.
+
+        The words follow the label: "DBS check: checked by the council on 3 March 2026".
+        """
         today = today or timezone.localdate()
         state = self.public_status(today)
         if state == self.Status.VERIFIED:
-            words = f"Checked by the council on {date_format(self.verified_on, 'j F Y')}"
+            words = f"checked by the council on {date_format(self.verified_on, 'j F Y')}"
             if self.expires_on:
                 words += f". Valid until {date_format(self.expires_on, 'j F Y')}"
             return "current", words
         if state == self.Status.EXPIRED:
             when = f" on {date_format(self.expires_on, 'j F Y')}" if self.expires_on else ""
-            return "expired", f"Expired{when}. Ask the provider for a current one"
+            return "expired", f"expired{when}. Ask the provider for a current certificate"
         if state == self.Status.AWAITING:
-            return "awaiting", "Sent to the council, not checked yet"
+            return "awaiting", "sent to the council but not checked yet"
         if state == self.Status.REJECTED:
-            return "missing", "Not accepted by the council"
-        return "missing", "Not provided"
+            return "missing", "not accepted by the council"
+        return "missing", "not provided"
 
     def clean(self):
         if self.status == self.Status.VERIFIED and not self.verified_on:

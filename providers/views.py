@@ -1,11 +1,59 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
+from search.models import PostcodeArea
+
 from .models import Provider
+
+PERSONAL_CARE = "personal-care"
 
 
 def profile(request, slug):
     provider = get_object_or_404(
-        Provider.public_objects.prefetch_related("services__category", "audiences", "checks"),
+        Provider.public_objects.prefetch_related(
+            "services__category", "audiences", "checks", "districts"
+        ),
         slug=slug,
     )
-    return render(request, "providers/profile.html", {"provider": provider})
+    services = provider.services_by_category()
+    gives_personal_care = any(category.slug == PERSONAL_CARE for category, _ in services)
+    return render(
+        request,
+        "providers/profile.html",
+        {
+            "provider": provider,
+            "services": services,
+            "checklist": provider.public_checklist(),
+            "cqc_exempt_note": gives_personal_care and not provider.cqc_registered,
+            "map_data": coverage_map_data(provider),
+        },
+    )
+
+
+def coverage_map_data(provider):
+    """The area a provider covers, drawn around its district's centre: never its base."""
+    districts = [d.outward for d in provider.districts.all()]
+    centres = {
+        code: (lat, lon)
+        for code, lat, lon in PostcodeArea.objects.filter(code__in=districts).values_list(
+            "code", "latitude", "longitude"
+        )
+    }
+    return {
+        "centre": {
+            "lat": round(provider.area_latitude, 5) if provider.area_latitude else None,
+            "lon": round(provider.area_longitude, 5) if provider.area_longitude else None,
+            "label": provider.area_label,
+        },
+        "radiusMiles": provider.coverage_radius_miles,
+        "districts": [
+            {"code": code, "lat": round(centres[code][0], 5), "lon": round(centres[code][1], 5)}
+            for code in districts
+            if code in centres
+        ],
+        "tiles": {
+            "url": settings.MAP_TILES_URL,
+            "attribution": settings.MAP_ATTRIBUTION,
+            "maxZoom": settings.MAP_MAX_ZOOM,
+        },
+    }

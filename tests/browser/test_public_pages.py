@@ -76,4 +76,4 @@ def test_search_journey_without_javascript(live_server, page_without_js, listing
     page.get_by_role("button", name="Search").click()
     assert "CM1 1RW" in page.get_by_role("heading", level=1).inner_text()
     page.get_by_role("link", name="Ruth's Helping Hands").click()
-    assert "Checked by the council on" in page.content()
+    assert "DBS check: checked by the council on" in page.content()

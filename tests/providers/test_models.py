@@ -138,12 +138,12 @@ def test_four_basic_checks_current_is_one_filter(postcodes, today):
 @pytest.mark.parametrize(
     ("status", "days_to_expiry", "state", "words"),
     [
-        ("verified", 30, "current", "Checked by the council on"),
-        ("verified", -1, "expired", "Expired on"),
-        ("expired", None, "expired", "Expired"),
+        ("verified", 30, "current", "checked by the council on"),
+        ("verified", -1, "expired", "expired on"),
+        ("expired", None, "expired", "expired. Ask the provider for a current certificate"),
         ("awaiting", None, "awaiting", "not checked yet"),
-        ("not_provided", None, "missing", "Not provided"),
-        ("rejected", None, "missing", "Not accepted by the council"),
+        ("not_provided", None, "missing", "not provided"),
+        ("rejected", None, "missing", "not accepted by the council"),
     ],
 )
 def test_public_checklist_words(provider, today, status, days_to_expiry, state, words):
@@ -154,4 +154,20 @@ def test_public_checklist_words(provider, today, status, days_to_expiry, state, 
     assert rows["DBS check"]["state"] == state
     assert words in rows["DBS check"]["words"]
     # The other basics are listed even with no record at all, as not provided.
-    assert rows["Public liability insurance"]["words"] == "Not provided"
+    assert (
+        rows["Public liability insurance"]["sentence"] == "Public liability insurance: not provided"
+    )
+
+
+def test_checklist_sentences_read_as_the_design_says(provider):
+    from datetime import date
+
+    add_check(provider, "dbs", verified_on=date(2026, 3, 3), expires_on=None)
+    add_check(provider, "insurance", verified_on=date(2025, 10, 1), expires_on=date(2026, 10, 1))
+    rows = {row["label"]: row["sentence"] for row in provider.public_checklist(date(2026, 11, 26))}
+    assert rows["DBS check"] == "DBS check: checked by the council on 3 March 2026"
+    assert rows["Public liability insurance"] == (
+        "Public liability insurance: expired on 1 October 2026. "
+        "Ask the provider for a current certificate"
+    )
+    assert rows["Safeguarding training"] == "Safeguarding training: not provided"

@@ -13,7 +13,7 @@ def test_published_profile_shows_the_listing(client, provider):
     html = response.content.decode()
     assert provider.name in html
     assert "Chelmsford (CM1)" in html
-    assert "Checked by the council on" in html
+    assert "DBS check: checked by the council on" in html
     assert 'href="tel:01632960001"' in html
 
 
@@ -39,7 +39,8 @@ def test_profile_never_shows_private_or_staff_data(client, provider, today):
     ]:
         assert private not in html
     # Awaiting verification is never shown as checked.
-    assert "Checked by the council" not in html
+    assert "DBS check: checked by the council" not in html
+    assert "DBS check: sent to the council but not checked yet" in html
 
 
 def test_expired_check_says_so(client, provider, today):
@@ -50,5 +51,55 @@ def test_expired_check_says_so(client, provider, today):
         expires_on=today - timedelta(days=35),
     )
     html = client.get(provider.get_absolute_url()).content.decode()
-    assert "Expired on" in html
-    assert "Ask the provider for a current one" in html
+    assert "Public liability insurance: expired on" in html
+    assert "Ask the provider for a current certificate" in html
+
+
+def test_profile_sections(client, provider):
+    html = client.get(provider.get_absolute_url()).content.decode()
+    for heading in ["What they do", "About the service", "How to contact them", "Checks"]:
+        assert heading in html
+    assert "Questions to ask before you choose" in html
+    assert "risk assessments" in html and "terms and conditions" in html
+    assert "Last checked by the council" in html
+
+
+def test_coverage_map_is_drawn_around_the_area_never_the_base(client, provider):
+    from search.models import PostcodeArea
+
+    CoverageDistrict = provider.districts.model
+    CoverageDistrict.objects.create(provider=provider, outward="CM2")
+    response = client.get(provider.get_absolute_url())
+    data = response.context["map_data"]
+    assert data["radiusMiles"] == 5
+    assert (data["centre"]["lat"], data["centre"]["lon"]) == (
+        round(provider.area_latitude, 5),
+        round(provider.area_longitude, 5),
+    )
+    cm2 = PostcodeArea.objects.get(code="CM2")
+    assert data["districts"] == [
+        {"code": "CM2", "lat": round(cm2.latitude, 5), "lon": round(cm2.longitude, 5)}
+    ]
+    html = response.content.decode()
+    for digits in (3, 4, 5):
+        assert f"{provider.latitude:.{digits}f}" not in html
+    assert "the postcode district CM2" in html
+
+
+def test_cqc_registered_shows_location_id(client, postcodes):
+    provider = make_provider(cqc_registered=True, cqc_location_id="1-123456789")
+    html = client.get(provider.get_absolute_url()).content.decode()
+    assert "location ID" in html and "1-123456789" in html
+    assert "https://www.cqc.org.uk/location/1-123456789" in html
+
+
+def test_personal_care_without_cqc_explains_the_exemption(client, postcodes):
+    from providers.models import Service
+
+    personal = Service.objects.filter(category__slug="personal-care")[:1]
+    provider = make_provider(services=personal)
+    html = client.get(provider.get_absolute_url()).content.decode()
+    assert "not registered with the Care Quality Commission" in html
+    assert "exemption" in html
+    other = make_provider(name="Gardening only", services=Service.objects.filter(slug="gardening"))
+    assert "exemption" not in client.get(other.get_absolute_url()).content.decode()
