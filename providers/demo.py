@@ -180,7 +180,7 @@ def _check_states(rng, today):
 def _ensure_staff(stdout=None):
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["providers"])
+        Permission.objects.filter(content_type__app_label__in=["providers", "reports", "shortlist"])
         | Permission.objects.filter(content_type__app_label="search", codename__startswith="view_")
     )
     User = get_user_model()

@@ -1,5 +1,14 @@
 from django.urls import path
 
+from . import views
+
 app_name = "shortlist"
 
-urlpatterns: list[path] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("add/", views.add, name="add"),
+    path("remove/", views.remove, name="remove"),
+    path("share/", views.share, name="share"),
+    path("revoke/", views.revoke, name="revoke"),
+    path("s/<str:token>/", views.shared, name="shared"),
+]

@@ -1,2 +1,275 @@
+"""The shortlist: plain POST forms that work without JavaScript, kept in the session until shared.
 
-# Create your views here.
+Every bad request gets a short GOV.UK page with a 4xx status or a redirect with a message,
+never a server error.
+"""
+
+import unicodedata
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from providers.models import Provider
+
+from .forms import NotesForm, ProviderForm, parse_action, valid_token
+from .models import SharedShortlist, entry_rows
+from .services import NothingToShare, shared_shortlist_create, shared_shortlist_revoke
+from .session import MAX_NOTE_LENGTH, MAX_PROVIDERS, SessionShortlist, ShortlistFull, clean_entries
+
+MAX_NEXT_LENGTH = 2000
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def index(request):
+    shortlist = SessionShortlist(request.session)
+    rows = entry_rows(shortlist.entries)
+    if request.method != "POST":
+        return _render_index(request, shortlist, rows)
+
+    action = parse_action(request.POST.get("action"))
+    if action is None:
+        return _problem(
+            request,
+            400,
+            "We did not recognise that button",
+            ["Nothing on your shortlist has changed. Go back to your shortlist and try again."],
+        )
+    form = NotesForm(request.POST, rows)
+    if not form.is_valid():
+        return _render_index(request, shortlist, rows, form=form, status=400)
+    notes_changed = shortlist.set_notes(form.notes())
+
+    verb, pk = action
+    names = {row["id"]: row["provider"].name for row in rows if row["provider"]}
+    name = names.get(pk, "a provider that is no longer listed")
+    target = reverse("shortlist:index")
+    if verb == "save":
+        messages.success(request, "Your notes are saved" if notes_changed else "No notes changed")
+    elif pk not in shortlist:
+        messages.error(request, "That provider is not on your shortlist any more")
+    elif verb == "remove":
+        shortlist.remove(pk)
+        messages.success(request, f"Removed {name} from your shortlist")
+    else:
+        moved = shortlist.move(pk, -1 if verb == "up" else 1)
+        if moved:
+            messages.success(request, f"Moved {name} {verb}")
+        else:
+            where = "top" if verb == "up" else "bottom"
+            messages.info(request, f"{capfirst(name)} is already at the {where} of your shortlist")
+        target += f"#provider-{pk}"
+    return redirect(target)
+
+
+@require_POST
+def add(request):
+    form = ProviderForm(request.POST)
+    if not form.is_valid():
+        return _bad_provider(request, form)
+    pk = form.cleaned_data["provider"]
+    name = Provider.public_objects.filter(pk=pk).values_list("name", flat=True).first()
+    if name is None:
+        return _problem(
+            request,
+            400,
+            "We could not find that provider",
+            ["They may no longer be listed. Nothing on your shortlist has changed."],
+        )
+    shortlist = SessionShortlist(request.session)
+    try:
+        added = shortlist.add(pk)
+    except ShortlistFull:
+        messages.error(
+            request,
+            f"Your shortlist is full. It can hold {MAX_PROVIDERS} providers: remove one "
+            f"before you add {name}",
+            extra_tags="shortlist-link",
+        )
+    else:
+        if added:
+            messages.success(
+                request, f"Added {name} to your shortlist", extra_tags="shortlist-link"
+            )
+        else:
+            messages.info(
+                request, f"{name} is already on your shortlist", extra_tags="shortlist-link"
+            )
+    return redirect(_next_url(request))
+
+
+@require_POST
+def remove(request):
+    form = ProviderForm(request.POST)
+    if not form.is_valid():
+        return _bad_provider(request, form)
+    pk = form.cleaned_data["provider"]
+    name = Provider.public_objects.filter(pk=pk).values_list("name", flat=True).first()
+    if SessionShortlist(request.session).remove(pk):
+        messages.success(
+            request,
+            f"Removed {name or 'a provider that is no longer listed'} from your shortlist",
+            extra_tags="shortlist-link",
+        )
+    else:
+        messages.info(request, "That provider was not on your shortlist")
+    return redirect(_next_url(request))
+
+
+@require_POST
+def share(request):
+    """Save any notes sent with the button, then make a link to the shortlist as it is now."""
+    shortlist = SessionShortlist(request.session)
+    if any(key.startswith("note-") for key in request.POST):
+        rows = entry_rows(shortlist.entries)
+        form = NotesForm(request.POST, rows)
+        if not form.is_valid():
+            return _render_index(request, shortlist, rows, form=form, status=400)
+        shortlist.set_notes(form.notes())
+    try:
+        shared = shared_shortlist_create(entries=shortlist.entries)
+    except NothingToShare:
+        messages.error(request, "There is nothing to share yet. Add a provider to your shortlist")
+    else:
+        shortlist.remember_shared(shared.token)
+    return redirect("shortlist:index")
+
+
+@require_POST
+def revoke(request):
+    """Turn off a shared link. Only the session that made it may, so anyone else gets a 404."""
+    token = request.POST.get("token")
+    shortlist = SessionShortlist(request.session)
+    shared = None
+    if valid_token(token) and shortlist.created(token):
+        shared = SharedShortlist.objects.filter(token=token).first()
+    if shared is None:
+        return _problem(
+            request,
+            404,
+            "We could not find that link",
+            ["You can only turn off links you made on this device."],
+        )
+    shared_shortlist_revoke(shared=shared)
+    messages.success(request, "Link turned off. Anyone who opens it now is told it has stopped")
+    return redirect("shortlist:index")
+
+
+@require_safe
+def shared(request, token):
+    """The read-only shared page: the providers' current public details, in order, with notes."""
+    found = SharedShortlist.objects.filter(token=token).first() if valid_token(token) else None
+    if found is None:
+        response = _problem(
+            request,
+            404,
+            "We could not find this shortlist",
+            ["Check the link is complete. If it was sent to you, ask for a new one."],
+            noindex=True,
+        )
+    elif not found.is_active():
+        if found.is_revoked():
+            title = "This shortlist link has been turned off"
+        else:
+            title = "This shortlist link has expired"
+        response = _problem(
+            request,
+            410,
+            title,
+            [
+                "Shared shortlists work for 90 days unless the person who made them turns them "
+                "off sooner. Ask them for a new link, or search the directory yourself."
+            ],
+            noindex=True,
+        )
+    else:
+        rows = entry_rows(clean_entries(found.entries))
+        response = render(request, "shortlist/shared.html", {"shared": found, "rows": rows})
+    return _keep_private(response)
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+
+def _render_index(request, shortlist, rows, form=None, status=200):
+    errors = {}
+    if form is not None:
+        errors = {name: errors[0] for name, errors in form.errors.items()}
+    for position, row in enumerate(rows, start=1):
+        field = f"note-{row['id']}"
+        row["field"] = field
+        row["first"], row["last"] = position == 1, position == len(rows)
+        row["error"] = errors.get(field)
+        sent = form is not None and field in form.data
+        row["value"] = form.data[field] if sent else row["note"]
+
+    links = []
+    if tokens := shortlist.shared_tokens():
+        links = list(SharedShortlist.objects.active().filter(token__in=tokens))
+    new_token = shortlist.pop_new_link()
+    new_link = next((link for link in links if link.token == new_token), None)
+    for link in links:
+        link.url = request.build_absolute_uri(link.get_absolute_url())
+
+    response = render(
+        request,
+        "shortlist/index.html",
+        {
+            "rows": rows,
+            "form": form,
+            "links": links,
+            "new_link": new_link,
+            "max_providers": MAX_PROVIDERS,
+            "max_note_length": MAX_NOTE_LENGTH,
+        },
+        status=status,
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _bad_provider(request, form):
+    return _problem(
+        request,
+        400,
+        "There is a problem",
+        [form.errors["provider"][0] + ". Nothing on your shortlist has changed."],
+    )
+
+
+def _problem(request, status, title, paragraphs, noindex=False):
+    return render(
+        request,
+        "shortlist/problem.html",
+        {"title": title, "paragraphs": paragraphs, "noindex": noindex},
+        status=status,
+    )
+
+
+def _keep_private(response):
+    """Shared pages: the token in the address must not leak through Referer, caches or search."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _next_url(request):
+    """Where to go back to: a same-site relative path only, else the shortlist page."""
+    url = request.POST.get("next", "")
+    if (
+        isinstance(url, str)
+        and 0 < len(url) <= MAX_NEXT_LENGTH
+        and url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and not any(unicodedata.category(char)[0] == "C" for char in url)
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return url
+    return reverse("shortlist:index")

@@ -1,0 +1,81 @@
+import re
+
+from django import forms
+
+from .models import TOKEN_PATTERN
+from .session import MAX_NOTE_LENGTH, MAX_PROVIDER_ID
+
+ACTION = re.compile(r"\A(up|down|remove):([1-9][0-9]{0,18})\Z")
+TOKEN = re.compile(rf"\A{TOKEN_PATTERN}\Z")
+
+
+class ProviderForm(forms.Form):
+    """The `provider` of an add or remove button."""
+
+    provider = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_PROVIDER_ID,
+        error_messages={
+            "required": "Choose a provider to add to or remove from your shortlist",
+            "invalid": "We could not find that provider",
+            "min_value": "We could not find that provider",
+            "max_value": "We could not find that provider",
+        },
+    )
+
+
+class NoteField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", MAX_NOTE_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        # Browsers send a new line as \r\n but count it as one character, as we do.
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class NotesForm(forms.Form):
+    """Notes typed on the shortlist page, one `note-<id>` field per provider on it.
+
+    Only fields that were actually sent are validated and saved, so a button posted from
+    elsewhere (or an old copy of the page) never wipes a note.
+    """
+
+    def __init__(self, data, rows):
+        super().__init__(data, auto_id="%s")
+        for row in rows:
+            name = f"note-{row['id']}"
+            if name not in data:
+                continue
+            label = f"Your note about {row['provider'].name}" if row["provider"] else "Your note"
+            self.fields[name] = NoteField(
+                label=label,
+                error_messages={
+                    "max_length": f"{label} must be {MAX_NOTE_LENGTH} characters or fewer",
+                    "null_characters_not_allowed": f"{label} contains a character we cannot "
+                    "save. Retype it without copying and pasting",
+                },
+            )
+
+    def notes(self):
+        """{provider id: note} for the fields sent."""
+        return {int(name.split("-", 1)[1]): value for name, value in self.cleaned_data.items()}
+
+
+def parse_action(value):
+    """("save", None), ("up" | "down" | "remove", provider id), or None for anything else."""
+    if value in (None, "", "save"):
+        return "save", None
+    match = ACTION.match(value) if isinstance(value, str) else None
+    if not match:
+        return None
+    pk = int(match.group(2))
+    if pk > MAX_PROVIDER_ID:
+        return None
+    return match.group(1), pk
+
+
+def valid_token(value):
+    return isinstance(value, str) and bool(TOKEN.match(value))

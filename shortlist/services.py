@@ -1,0 +1,52 @@
+"""Writes for shared shortlists. Keyword-only, named <thing>_<action>."""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from providers.models import Provider
+
+from .models import SHARE_LIFETIME, TOKEN_BYTES, SharedShortlist
+from .session import clean_entries
+
+
+class NothingToShare(Exception):
+    pass
+
+
+def new_token():
+    """An unguessable URL-safe token (256 bits) not used by any shared shortlist yet."""
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if not SharedShortlist.objects.filter(token=token).exists():
+            return token
+
+
+@transaction.atomic
+def shared_shortlist_create(*, entries, now=None):
+    """Save the published providers among `entries`, in order with their notes, behind a new token.
+
+    Providers that are not published now are left out; NothingToShare if none are.
+    """
+    now = now or timezone.now()
+    entries = clean_entries(entries)
+    published = set(
+        Provider.public_objects.filter(pk__in=[e["id"] for e in entries]).values_list(
+            "pk", flat=True
+        )
+    )
+    entries = [entry for entry in entries if entry["id"] in published]
+    if not entries:
+        raise NothingToShare
+    return SharedShortlist.objects.create(
+        token=new_token(), entries=entries, created_at=now, expires_at=now + SHARE_LIFETIME
+    )
+
+
+def shared_shortlist_revoke(*, shared, now=None):
+    """Turn the link off for good. Revoking twice keeps the first time."""
+    if shared.revoked_at is None:
+        shared.revoked_at = now or timezone.now()
+        shared.save(update_fields=["revoked_at"])
+    return shared
