@@ -1,4 +1,5 @@
 import math
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -107,13 +108,11 @@ class ProviderQuerySet(models.QuerySet):
         )
 
     def with_basic_checks_current(self, today=None):
-        """Providers whose DBS, insurance, safeguarding training and registration are all current."""
-        today = today or timezone.localdate()
-        for kind in Check.BASIC_KINDS:
-            self = self.filter(
-                Exists(Check.objects.current(today).filter(provider=OuterRef("pk"), kind=kind))
-            )
-        return self
+        """Providers whose DBS, insurance, safeguarding training and registration are all current.
+
+        One indexed comparison: `basic_checks_current_until` is kept up to date from the checks.
+        """
+        return self.filter(basic_checks_current_until__gte=today or timezone.localdate())
 
     def with_expired_checks(self, today=None):
         today = today or timezone.localdate()
@@ -205,6 +204,12 @@ class Provider(models.Model):
     cqc_location_id = models.CharField("CQC location ID", max_length=20, blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    basic_checks_current_until = models.DateField(
+        null=True,
+        editable=False,
+        db_index=True,
+        help_text="Derived from the checks: the day the first basic check runs out, if all four are verified",
+    )
     last_checked_by_council = models.DateField(
         null=True, blank=True, help_text="When council staff last reviewed this listing in full"
     )
@@ -490,6 +495,19 @@ class Check(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.get_status_display()}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .services import provider_refresh_checks
+
+        provider_refresh_checks(provider=self.provider)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from .services import provider_refresh_checks
+
+        provider_refresh_checks(provider=self.provider)
+        return result
+
     def is_current(self, today=None):
         today = today or timezone.localdate()
         return self.status == self.Status.VERIFIED and (
@@ -529,3 +547,14 @@ class Check(models.Model):
             raise ValidationError({"verified_on": "Enter the date you verified this check"})
         if self.expires_on and self.verified_on and self.expires_on < self.verified_on:
             raise ValidationError({"expires_on": "The expiry date must be after the date verified"})
+
+
+def basics_current_until(rows):
+    """From a provider's (kind, status, expires_on) check rows: the day the first of the four
+    basic checks runs out when all four are verified (date.max if none expire), else None."""
+    expiries = {
+        kind: expires_on or date.max
+        for kind, status, expires_on in rows
+        if status == Check.Status.VERIFIED and kind in Check.BASIC_KINDS
+    }
+    return min(expiries.values()) if len(expiries) == len(Check.BASIC_KINDS) else None

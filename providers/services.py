@@ -4,7 +4,7 @@ from django.db import transaction
 
 from search import geo
 
-from .models import CoverageKey
+from .models import CoverageKey, Provider, basics_current_until
 
 
 @transaction.atomic
@@ -26,3 +26,11 @@ def provider_refresh_coverage(*, provider):
     CoverageKey.objects.bulk_create(
         [CoverageKey(provider=provider, key=key) for key in keys - existing]
     )
+
+
+def provider_refresh_checks(*, provider):
+    """Recompute the provider's `basic_checks_current_until` from its checks."""
+    rows = provider.checks.values_list("kind", "status", "expires_on")
+    until = basics_current_until(rows)
+    Provider.objects.filter(pk=provider.pk).update(basic_checks_current_until=until)
+    provider.basic_checks_current_until = until

@@ -11,8 +11,9 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
-from providers.models import Audience, Check, Provider, Service, ServiceCategory
+from providers.models import Audience, Provider, Service, ServiceCategory
 
 COST_CHOICES = [
     ("free", "Free only"),
@@ -59,10 +60,7 @@ def _for_audience(audiences):
 
 
 def _basic_checks_current():
-    current = Check.objects.current()
-    return Q(
-        *[Exists(current.filter(provider=OuterRef("pk"), kind=kind)) for kind in Check.BASIC_KINDS]
-    )
+    return Q(basic_checks_current_until__gte=timezone.localdate())
 
 
 def cost_q(value):

@@ -125,9 +125,10 @@ def test_four_basic_checks_current_is_one_filter(postcodes, today):
     add_basic_checks(complete)
     one_expired = make_provider(name="One expired")
     add_basic_checks(one_expired)
-    one_expired.checks.filter(kind="insurance").update(
-        verified_on=today - timedelta(days=400), expires_on=today - timedelta(days=1)
-    )
+    insurance = one_expired.checks.get(kind="insurance")
+    insurance.verified_on = today - timedelta(days=400)
+    insurance.expires_on = today - timedelta(days=1)
+    insurance.save()
     three_only = make_provider(name="Three only")
     for kind in Check.BASIC_KINDS[:3]:
         add_check(three_only, kind)
@@ -171,3 +172,18 @@ def test_checklist_sentences_read_as_the_design_says(provider):
         "Ask the provider for a current certificate"
     )
     assert rows["Safeguarding training"] == "Safeguarding training: not provided"
+
+
+def test_basic_checks_column_follows_every_check_change(provider, today):
+    add_basic_checks(provider, expires_on=today + timedelta(days=10))
+    provider.refresh_from_db()
+    assert provider.basic_checks_current_until == today + timedelta(days=10)
+    dbs = provider.checks.get(kind="dbs")
+    dbs.expires_on = None
+    dbs.save()
+    provider.refresh_from_db()
+    assert provider.basic_checks_current_until == today + timedelta(days=10)
+    provider.checks.get(kind="insurance").delete()
+    provider.refresh_from_db()
+    assert provider.basic_checks_current_until is None
+    assert not Provider.objects.with_basic_checks_current(today).exists()

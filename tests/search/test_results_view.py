@@ -154,8 +154,10 @@ def varied(postcodes, today):
         available_weekends=True,
         coverage_radius_miles=20,
     )
-    add_basic_checks(b, expires_on=today - timedelta(days=1) + timedelta(days=1))
-    b.checks.filter(kind="dbs").update(expires_on=today - timedelta(days=1))
+    add_basic_checks(b)
+    dbs = b.checks.get(kind="dbs")
+    dbs.verified_on, dbs.expires_on = today - timedelta(days=400), today - timedelta(days=1)
+    dbs.save()
     c = make_provider(
         name="C both",
         services=[personal[0], home[0]],

@@ -39,6 +39,7 @@ from providers.models import (
     Provider,
     Service,
     ServiceCategory,
+    basics_current_until,
 )
 from search import geo
 from search.models import Postcode, PostcodeArea
@@ -538,6 +539,7 @@ class DirectoryBuilder:
             "cqc_location_id",
             "status",
             "last_checked_by_council",
+            "basic_checks_current_until",
         ]
         self.tables = {
             "providers": Table(Provider, self.provider_columns),
@@ -591,6 +593,7 @@ class DirectoryBuilder:
         radius = rng.choice(RADII)
         registered = focus == "personal-care" and legal_form == Provider.LegalForm.LIMITED_COMPANY
         town = self.town(outward)
+        checks = self.checks(pk)
         rows["providers"].append(
             (
                 pk,
@@ -621,6 +624,9 @@ class DirectoryBuilder:
                 f"1-{rng.randint(100000000, 999999999)}" if registered else "",
                 Provider.Status.PUBLISHED,
                 self.today - timedelta(days=rng.randint(5, 300)),
+                basics_current_until(
+                    (kind, status, expires) for _, kind, status, _, expires in checks
+                ),
             )
         )
 
@@ -629,7 +635,7 @@ class DirectoryBuilder:
         rows["services"] += [(pk, service) for service in sorted(services)]
         audiences = rng.sample(self.audiences, k=min(len(self.audiences), rng.randint(1, 3)))
         rows["audiences"] += [(pk, audience) for audience in sorted(audiences)]
-        rows["checks"] += self.checks(pk)
+        rows["checks"] += checks
 
         districts = []
         if radius == 0 or rng.random() < 0.25:
