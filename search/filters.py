@@ -2,8 +2,8 @@
 
 Within "what", "service" and "who for" any ticked option may match; every other ticked option must
 hold. Each option's count is how many results ticking it would give at this location: for the
-any-of groups, counted with the other groups' filters only. All counts for a page take five
-queries, whatever the number of options or results.
+any-of groups, counted with the other groups' filters only. All counts, and the total, take four
+queries whatever the number of options or results.
 """
 
 from decimal import Decimal
@@ -152,8 +152,8 @@ class ProviderFilter(django_filters.FilterSet):
 
 
 def facet_counts(filterset, located):
-    """{group: {option value: count}} for every option, for `located` (the coverage queryset)."""
-    filtered = filterset.without(located)
+    """{group: {option value: count}} for every option, and "total": the number of results,
+    for `located` (the coverage queryset)."""
     counts = {}
     for group, through, column in [
         ("category", Provider.services.through, "service__category__slug"),
@@ -168,20 +168,27 @@ def facet_counts(filterset, located):
         )
         counts[group] = {row[column]: row["n"] for row in rows}
 
-    any_cost = filterset.without(located, "cost")
-    counts["cost"] = any_cost.aggregate(
-        **{value: Count("pk", filter=cost_q(value)) for value, _ in COST_CHOICES}
-    )
-    totals = filtered.aggregate(
+    # One aggregate for the rest, over the results without the cost filter: the cost options
+    # count as they are; everything else, and the total, count with the chosen cost applied.
+    cost = filterset.valid_data().get("cost")
+    costed = cost_q(cost) if cost else Q(pk__isnull=False)
+    totals = filterset.without(located, "cost").aggregate(
+        total=Count("pk", filter=costed),
+        **{f"cost_{value}": Count("pk", filter=cost_q(value)) for value, _ in COST_CHOICES},
         **{
-            f"feature_{value}": Count("pk", filter=FEATURE_Q[value]())
+            f"feature_{value}": Count("pk", filter=costed & FEATURE_Q[value]())
             for value, _ in FEATURE_CHOICES
         },
         **{
-            f"when_{value}": Count("pk", filter=Q(**{f"available_{value}": True}))
+            f"when_{value}": Count("pk", filter=costed & Q(**{f"available_{value}": True}))
             for value, _ in WHEN_CHOICES
         },
     )
-    counts["feature"] = {value: totals[f"feature_{value}"] for value, _ in FEATURE_CHOICES}
-    counts["when"] = {value: totals[f"when_{value}"] for value, _ in WHEN_CHOICES}
+    counts["total"] = totals["total"]
+    for group, choices in [
+        ("cost", COST_CHOICES),
+        ("feature", FEATURE_CHOICES),
+        ("when", WHEN_CHOICES),
+    ]:
+        counts[group] = {value: totals[f"{group}_{value}"] for value, _ in choices}
     return counts

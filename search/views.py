@@ -24,14 +24,17 @@ def results(request):
     located = Provider.public_objects.covering(location)
     filterset = ProviderFilter(filter_data(request.GET), queryset=located)
     matching = filterset.without(located)
+    facets = facet_counts(filterset, located)
     sort = request.GET.get("sort")
     sort = sort if sort in SORT_ORDER else "distance"
-    page = Paginator(
+    paginator = Paginator(
         matching.order_by(*SORT_ORDER[sort]).prefetch_related(
             "services__category", "audiences", "checks"
         ),
         PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    )
+    paginator.count = facets["total"]  # already counted with the facets; saves a query
+    page = paginator.get_page(request.GET.get("page"))
 
     nearby = []
     if page.paginator.count < FEW_RESULTS:
@@ -48,7 +51,7 @@ def results(request):
             "form": form,
             "location": location,
             "filterset": filterset,
-            "facets": facet_counts(filterset, located),
+            "facets": facets,
             "ignored_filters": bool(filterset.form.errors),
             "page": page,
             "sort": sort,
