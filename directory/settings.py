@@ -138,6 +138,11 @@ MAP_ATTRIBUTION = os.environ.get(
 MAP_MAX_ZOOM = int(os.environ.get("MAP_MAX_ZOOM", "16"))
 LEAFLET_CONFIG = {"TILES": MAP_TILES_URL, "MAX_ZOOM": MAP_MAX_ZOOM, "ATTRIBUTION_PREFIX": ""}
 
+# "Report a problem": where the public can raise a safeguarding concern with the council, and
+# whether to take the client address from X-Forwarded-For (only behind a proxy that sets it).
+SAFEGUARDING_URL = os.environ.get("SAFEGUARDING_URL", "")
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
+
 # Optional place-name search through geopy; off unless GEOCODER is set (e.g. "nominatim").
 GEOCODER = os.environ.get("GEOCODER", "")
 GEOCODER_DOMAIN = os.environ.get("GEOCODER_DOMAIN", "")

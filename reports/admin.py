@@ -1,2 +1,56 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
-# Register your models here.
+from .models import ProblemReport
+
+# What the member of the public sent: staff can read it, never rewrite it.
+PUBLIC_FIELDS = ["provider_link", "topic", "message", "name", "contact", "urgent", "created_at"]
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    list_display = ["provider_display", "topic", "urgent", "status", "created_at"]
+    list_filter = ["status", "urgent", "topic"]
+    search_fields = ["provider__name", "provider_name", "message"]
+    ordering = ["-urgent", "-created_at"]
+    list_select_related = ["provider"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    actions = ["mark_in_progress", "mark_closed"]
+    readonly_fields = [*PUBLIC_FIELDS, "updated_at"]
+    fieldsets = [
+        ("What they told us", {"fields": PUBLIC_FIELDS}),
+        ("Council response (staff only)", {"fields": ["status", "staff_note", "updated_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        # Reports only come from the public form.
+        return False
+
+    @admin.display(description="Provider", ordering="provider_name")
+    def provider_display(self, obj):
+        return obj.provider.name if obj.provider else f"{obj.provider_name} (listing deleted)"
+
+    @admin.display(description="Provider")
+    def provider_link(self, obj):
+        if obj.provider_id is None:
+            return f"{obj.provider_name} (listing deleted)"
+        url = reverse("admin:providers_provider_change", args=[obj.provider_id])
+        return format_html('<a href="{}">{}</a>', url, obj.provider.name)
+
+    def _set_status(self, request, queryset, status):
+        changed = queryset.exclude(status=status).update(status=status, updated_at=timezone.now())
+        label = ProblemReport.Status(status).label.lower()
+        self.message_user(
+            request, f"{changed} report{'' if changed == 1 else 's'} marked as {label}."
+        )
+
+    @admin.action(description="Mark as in progress", permissions=["change"])
+    def mark_in_progress(self, request, queryset):
+        self._set_status(request, queryset, ProblemReport.Status.IN_PROGRESS)
+
+    @admin.action(description="Mark as closed", permissions=["change"])
+    def mark_closed(self, request, queryset):
+        self._set_status(request, queryset, ProblemReport.Status.CLOSED)

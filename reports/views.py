@@ -1,2 +1,51 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
-# Create your views here.
+from providers.models import Provider
+
+from .forms import ProblemReportForm
+from .services import (
+    RATE_LIMIT_MESSAGE,
+    report_create,
+    report_rate_limited,
+    request_client_key,
+)
+
+THANKS_SESSION_KEY = "reports_thanks"
+
+
+def _safeguarding_context():
+    return {"safeguarding_url": getattr(settings, "SAFEGUARDING_URL", "")}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report(request, slug):
+    provider = get_object_or_404(Provider.public_objects, slug=slug)
+    status = 200
+    if request.method == "POST":
+        form = ProblemReportForm(request.POST)
+        key = request_client_key(request)
+        if report_rate_limited(client_key=key):
+            form.full_clean()
+            form.add_error(None, RATE_LIMIT_MESSAGE)
+            status = 429
+        elif form.is_valid():
+            saved = report_create(provider=provider, client_key=key, **form.cleaned_data)
+            request.session[THANKS_SESSION_KEY] = {"slug": provider.slug, "urgent": saved.urgent}
+            return redirect("reports:thanks", slug=provider.slug)
+        else:
+            status = 400
+    else:
+        form = ProblemReportForm()
+    context = {"provider": provider, "form": form, **_safeguarding_context()}
+    return render(request, "reports/report.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+def thanks(request, slug):
+    provider = get_object_or_404(Provider.public_objects, slug=slug)
+    sent = request.session.get(THANKS_SESSION_KEY) or {}
+    urgent = sent.get("slug") == provider.slug and bool(sent.get("urgent"))
+    context = {"provider": provider, "urgent": urgent, **_safeguarding_context()}
+    return render(request, "reports/thanks.html", context)
