@@ -145,7 +145,7 @@ STAFF_PASSWORD = "demo-staff-password"  # noqa: S105 - documented demo login, de
 STAFF_GROUP = "Council staff"
 
 
-def _weighted(rng, choices):
+def weighted(rng, choices):
     values, weights = zip(*choices, strict=True)
     return rng.choices(values, weights=weights)[0]
 
@@ -211,7 +211,7 @@ def demo_load(*, seed=2026, progress=None):
         first, surname = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
         name = rng.choice(PATTERNS[focus]).format(first=first, surname=surname, town=town)
         slug = f"{slugify(name)}-{number}"
-        legal_form = _weighted(rng, LEGAL_FORMS)
+        legal_form = weighted(rng, LEGAL_FORMS)
         free = legal_form == Provider.LegalForm.CHARITY or rng.random() < 0.05
         low = None if free else Decimal(rng.randrange(1500, 2400, 50)) / 100
         high = None if free else low + Decimal(rng.choice([0, 200, 300, 500])) / 100
@@ -260,7 +260,7 @@ def demo_load(*, seed=2026, progress=None):
             ),
             "cqc_registered": registered,
             "cqc_location_id": f"1-{rng.randint(100000000, 999999999)}" if registered else "",
-            "status": _weighted(rng, STATUS_WEIGHTS),
+            "status": weighted(rng, STATUS_WEIGHTS),
             "last_checked_by_council": today - timedelta(days=rng.randint(5, 300)),
             "staff_notes": "Demo listing. Staff note: never shown publicly.",
         }

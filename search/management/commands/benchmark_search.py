@@ -31,6 +31,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from providers.demo import LEGAL_FORMS, weighted
 from providers.models import (
     Audience,
     Check,
@@ -61,13 +62,6 @@ FIRST_NAMES = "Ann Bev Carys Dilys Eve Fay Gwen Hazel Amir Ben Colin Dev Emyr Fr
 SURNAMES = "Abbott Baxter Carter Davies Ellis Hughes Iqbal Jones Kaur Lloyd Morgan Nowak Shah"
 TOWN_NAMES = "Ashby Brookford Cliffton Dunmere Eastwick Fairholm Greyford Hollin Kingsmead Lowbury"
 RADII = [0, 3, 5, 5, 8, 10, 10, 15, 20]
-LEGAL_FORMS = [
-    (Provider.LegalForm.SOLE_TRADER, 55),
-    (Provider.LegalForm.PARTNERSHIP, 10),
-    (Provider.LegalForm.LIMITED_COMPANY, 15),
-    (Provider.LegalForm.CIC, 12),
-    (Provider.LegalForm.CHARITY, 8),
-]
 CHECK_LIFETIME_DAYS = {Check.Kind.DBS: 1095, Check.Kind.INSURANCE: 365}
 
 
@@ -704,11 +698,6 @@ class DirectoryBuilder:
 
 def cell_of(latitude, longitude):
     return math.floor(latitude / geo.CELL_LAT), math.floor(longitude / geo.CELL_LON)
-
-
-def weighted(rng, choices):
-    values, weights = zip(*choices, strict=True)
-    return rng.choices(values, weights=weights)[0]
 
 
 def search_url(postcode, category=None):
