@@ -97,6 +97,10 @@ class ProviderQuerySet(models.QuerySet):
             .order_by("distance_sq", "name")
         )
 
+    def with_distance(self, location):
+        """Annotate `distance_sq` from `location` (see `_distance_squared`)."""
+        return self.annotate(distance_sq=_distance_squared(location))
+
     def based_near(self, location, miles):
         """Providers whose base is within `miles` of `location`, nearest first."""
         south, north, west, east = geo.bounding_box(location.latitude, location.longitude, miles)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 
 from providers.models import Provider
 
@@ -21,7 +22,12 @@ def results(request):
         return render(request, "directory/home.html", {"form": form}, status=status)
 
     location = form.location
-    located = Provider.public_objects.covering(location)
+    # Work out once who covers the place; the counts, page and map below start from these ids
+    # rather than repeating the coverage test in every query.
+    located_ids = list(
+        Provider.public_objects.covering(location).order_by().values_list("pk", flat=True)
+    )
+    located = Provider.public_objects.filter(pk__in=located_ids).with_distance(location)
     filterset = ProviderFilter(filter_data(request.GET), queryset=located)
     matching = filterset.without(located)
     facets = facet_counts(filterset, located)
@@ -40,7 +46,7 @@ def results(request):
     if page.paginator.count < FEW_RESULTS:
         nearby = list(
             filterset.without(Provider.public_objects.based_near(location, NEARBY_MILES))
-            .exclude(pk__in=located.values("pk"))
+            .exclude(pk__in=located_ids)
             .prefetch_related("services__category")[:FEW_RESULTS]
         )
 
@@ -80,12 +86,14 @@ def summary(count, location, filterset):
 
 def map_data(location, matching):
     """What the map script needs. Providers sit at their area's centre, never at their base."""
+    # One reverse() for up to 500 markers, not one each.
+    profile_url = reverse("providers:profile", args=["slug"]).removesuffix("slug/")
     markers = [
         {
             "lat": round(row.area_latitude, 5),
             "lon": round(row.area_longitude, 5),
             "name": row.name,
-            "url": row.get_absolute_url(),
+            "url": f"{profile_url}{row.slug}/",
             "area": row.area_label,
             "distance": row.distance_words,
         }
