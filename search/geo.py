@@ -12,7 +12,6 @@ from geopy.distance import great_circle
 
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE = EARTH_RADIUS_MILES * math.pi / 180  # of latitude; of longitude times cos(lat)
-MAX_RADIUS_MILES = 50
 
 # About 7 miles by 6.5 miles in Britain: small enough that few providers share a cell's list
 # without covering the point, large enough that a 50-mile radius touches a few hundred cells.
