@@ -2,15 +2,11 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from directory.clients import request_client_key
 from providers.models import Provider
 
 from .forms import ProblemReportForm
-from .services import (
-    RATE_LIMIT_MESSAGE,
-    report_create,
-    report_rate_limited,
-    request_client_key,
-)
+from .services import RATE_LIMIT_MESSAGE, report_create, report_rate_limited
 
 THANKS_SESSION_KEY = "reports_thanks"
 

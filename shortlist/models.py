@@ -38,13 +38,22 @@ class SharedShortlist(models.Model):
     created_at = models.DateTimeField("created", default=timezone.now, editable=False)
     expires_at = models.DateTimeField("expires")
     revoked_at = models.DateTimeField("turned off", null=True, blank=True)
+    client_key = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Keyed hash of who made it, for the rate limit",
+    )
 
     objects = SharedShortlistQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "shared shortlist"
-        indexes = [models.Index(fields=["expires_at"], name="shared_shortlist_expiry")]
+        indexes = [
+            models.Index(fields=["expires_at"], name="shared_shortlist_expiry"),
+            models.Index(fields=["client_key", "created_at"], name="shared_shortlist_client"),
+        ]
 
     def __str__(self):
         return f"Shared shortlist {self.token[:6]}… ({self.provider_count} providers)"

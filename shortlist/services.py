@@ -1,6 +1,7 @@
 """Writes for shared shortlists. Keyword-only, named <thing>_<action>."""
 
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,8 +24,20 @@ def new_token():
             return token
 
 
+# At most LINKS_PER_WINDOW new links from one client in any LINK_WINDOW: people share a handful,
+# a script filling the database shares thousands.
+LINKS_PER_WINDOW = 20
+LINK_WINDOW = timedelta(hours=1)
+
+
+def shared_shortlist_rate_limited(*, client_key, now=None):
+    since = (now or timezone.now()) - LINK_WINDOW
+    recent = SharedShortlist.objects.filter(client_key=client_key, created_at__gte=since)
+    return recent.count() >= LINKS_PER_WINDOW
+
+
 @transaction.atomic
-def shared_shortlist_create(*, entries, now=None):
+def shared_shortlist_create(*, entries, client_key="", now=None):
     """Save the published providers among `entries`, in order with their notes, behind a new token.
 
     Providers that are not published now are left out; NothingToShare if none are.
@@ -40,7 +53,11 @@ def shared_shortlist_create(*, entries, now=None):
     if not entries:
         raise NothingToShare
     return SharedShortlist.objects.create(
-        token=new_token(), entries=entries, created_at=now, expires_at=now + SHARE_LIFETIME
+        token=new_token(),
+        entries=entries,
+        created_at=now,
+        expires_at=now + SHARE_LIFETIME,
+        client_key=client_key,
     )
 
 

@@ -14,11 +14,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from directory.clients import request_client_key
 from providers.models import Provider
 
 from .forms import NotesForm, ProviderForm, parse_action, valid_token
 from .models import SharedShortlist, entry_rows
-from .services import NothingToShare, shared_shortlist_create, shared_shortlist_revoke
+from .services import (
+    NothingToShare,
+    shared_shortlist_create,
+    shared_shortlist_rate_limited,
+    shared_shortlist_revoke,
+)
 from .session import MAX_NOTE_LENGTH, MAX_PROVIDERS, SessionShortlist, ShortlistFull, clean_entries
 
 MAX_NEXT_LENGTH = 2000
@@ -130,8 +136,16 @@ def share(request):
         if not form.is_valid():
             return _render_index(request, shortlist, rows, form=form, status=400)
         shortlist.set_notes(form.notes())
+    client_key = request_client_key(request)
+    if shared_shortlist_rate_limited(client_key=client_key):
+        return _problem(
+            request,
+            429,
+            "You have shared a lot of links",
+            ["Try again in an hour. Your shortlist and notes are saved."],
+        )
     try:
-        shared = shared_shortlist_create(entries=shortlist.entries)
+        shared = shared_shortlist_create(entries=shortlist.entries, client_key=client_key)
     except NothingToShare:
         messages.error(request, "There is nothing to share yet. Add a provider to your shortlist")
     else:
