@@ -331,3 +331,18 @@ def test_revoke_needs_post_and_csrf(shared_list):
 def test_shared_page_only_answers_get_and_head(client, shared_list):
     assert Client().head(shared_list.get_absolute_url()).status_code == 200
     assert Client().post(shared_list.get_absolute_url()).status_code == 405
+
+
+def test_share_links_are_rate_limited_per_client(client, providers):
+    from shortlist.services import LINKS_PER_WINDOW
+
+    add(client, providers[0].pk)
+    for _ in range(LINKS_PER_WINDOW):
+        assert client.post(SHARE).status_code == 302
+    response = client.post(SHARE)
+    assert response.status_code == 429
+    assert "You have shared a lot of links" in response.content.decode()
+    assert SharedShortlist.objects.count() == LINKS_PER_WINDOW
+    # Another address is not held back by the first one's links.
+    assert client.post(SHARE, REMOTE_ADDR="192.0.2.7").status_code == 302
+    assert len(set(SharedShortlist.objects.values_list("client_key", flat=True))) == 2
