@@ -4,19 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shortlist', '0001_initial'),
+        ("shortlist", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sharedshortlist',
-            name='client_key',
-            field=models.CharField(blank=True, editable=False, help_text='Keyed hash of who made it, for the rate limit', max_length=64),
+            model_name="sharedshortlist",
+            name="client_key",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="Keyed hash of who made it, for the rate limit",
+                max_length=64,
+            ),
         ),
         migrations.AddIndex(
-            model_name='sharedshortlist',
-            index=models.Index(fields=['client_key', 'created_at'], name='shared_shortlist_client'),
+            model_name="sharedshortlist",
+            index=models.Index(fields=["client_key", "created_at"], name="shared_shortlist_client"),
         ),
     ]
