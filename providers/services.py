@@ -10,16 +10,11 @@ from .models import CoverageKey, Provider, basics_current_until
 @transaction.atomic
 def provider_refresh_coverage(*, provider):
     """Rebuild the provider's coverage keys from its base, radius and listed districts."""
-    keys = set()
-    if provider.latitude is not None and provider.coverage_radius_miles:
-        keys.update(
-            geo.cell_keys_within(
-                provider.latitude, provider.longitude, provider.coverage_radius_miles
-            )
-        )
-    keys.update(
-        geo.district_key(outward)
-        for outward in provider.districts.values_list("outward", flat=True)
+    keys = geo.coverage_keys(
+        provider.latitude,
+        provider.longitude,
+        provider.coverage_radius_miles,
+        provider.districts.values_list("outward", flat=True),
     )
     existing = set(provider.coverage_keys.values_list("key", flat=True))
     provider.coverage_keys.filter(key__in=existing - keys).delete()

@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
+from search import geo
 from search.models import PostcodeArea
 
 from .models import Provider
@@ -51,9 +51,5 @@ def coverage_map_data(provider):
             for code in districts
             if code in centres
         ],
-        "tiles": {
-            "url": settings.MAP_TILES_URL,
-            "attribution": settings.MAP_ATTRIBUTION,
-            "maxZoom": settings.MAP_MAX_ZOOM,
-        },
+        "tiles": geo.map_tiles(),
     }

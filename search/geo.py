@@ -8,6 +8,7 @@ drops the candidates whose circle only clips the cell.
 
 import math
 
+from django.conf import settings
 from geopy.distance import great_circle
 
 EARTH_RADIUS_MILES = 3958.8
@@ -47,6 +48,15 @@ def cell_keys_within(latitude, longitude, miles):
     return [f"c{row}:{column}" for row in rows for column in columns]
 
 
+def coverage_keys(latitude, longitude, radius_miles, districts):
+    """Every key a provider is found under: the cells its radius touches and its districts."""
+    keys = set()
+    if latitude is not None and radius_miles:
+        keys.update(cell_keys_within(latitude, longitude, radius_miles))
+    keys.update(district_key(outward) for outward in districts)
+    return keys
+
+
 def rounded_miles(miles):
     """Rough distance in words, so a sole trader's home cannot be triangulated from it."""
     if miles < 1:
@@ -55,3 +65,12 @@ def rounded_miles(miles):
         whole = round(miles)
         return f"about {whole} mile{'s' if whole != 1 else ''}"
     return f"about {int(round(miles / 5) * 5)} miles"
+
+
+def map_tiles():
+    """The tile settings every map script reads; an empty URL draws no tiles (tests)."""
+    return {
+        "url": settings.MAP_TILES_URL,
+        "attribution": settings.MAP_ATTRIBUTION,
+        "maxZoom": settings.MAP_MAX_ZOOM,
+    }

@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
 from providers.models import Provider
 
+from . import geo
 from .filters import SORT_CHOICES, SORT_ORDER, ProviderFilter, facet_counts
 from .forms import PostcodeSearchForm, filter_data
 
@@ -107,11 +107,7 @@ def map_data(location, matching):
             "lon": round(location.longitude, 5),
             "label": location.label,
         },
-        "tiles": {
-            "url": settings.MAP_TILES_URL,
-            "attribution": settings.MAP_ATTRIBUTION,
-            "maxZoom": settings.MAP_MAX_ZOOM,
-        },
+        "tiles": geo.map_tiles(),
         "markers": markers,
     }
 

@@ -636,11 +636,7 @@ class DirectoryBuilder:
             districts = [outward, *self.nearby_outwards(outward)[: rng.randint(0, 3)]]
         rows["districts"] += [(pk, district) for district in districts]
 
-        # Exactly what providers.services.provider_refresh_coverage derives.
-        keys = set()
-        if radius:
-            keys.update(geo.cell_keys_within(latitude, longitude, radius))
-        keys.update(geo.district_key(district) for district in districts)
+        keys = geo.coverage_keys(latitude, longitude, radius, districts)
         rows["keys"] += [(pk, key) for key in sorted(keys)]
 
     def checks(self, pk):
