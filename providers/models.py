@@ -73,7 +73,19 @@ def _distance_squared(location):
     return ExpressionWrapper(dx * dx + dy * dy, output_field=models.FloatField())
 
 
+def area_label(town, outward):
+    return f"{town} ({outward})" if town else outward
+
+
 class ProviderQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Bulk updates send no signals, so report them to search here (see `search.index`)."""
+        rows = super().update(**kwargs)
+        from search.index import directory_changed
+
+        directory_changed()
+        return rows
+
     def published(self):
         return self.filter(status=Provider.Status.PUBLISHED)
 
@@ -272,14 +284,12 @@ class Provider(models.Model):
     @property
     def area_label(self):
         """Public: "Chelmsford (CM1)". Never more precise than the outward code."""
-        return f"{self.town} ({self.area_outward})" if self.town else self.area_outward
+        return area_label(self.town, self.area_outward)
 
     @property
     def distance_words(self):
-        """Rounded distance from the searched place, set by `covering()` or `based_near()`."""
-        if getattr(self, "distance_sq", None) is None:
-            return ""
-        return geo.rounded_miles(math.sqrt(self.distance_sq) * geo.MILES_PER_DEGREE)
+        """Rounded distance from the searched place, set by the results page or `covering()`."""
+        return geo.distance_words(getattr(self, "distance_sq", None))
 
     def public_checklist(self, today=None):
         """The four basics always, then any other check the provider has given us.

@@ -7,4 +7,6 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         # The admin runs as SimpleAdminConfig (no autodiscovery), so register ours here.
-        from . import admin  # noqa: F401
+        from . import admin, signals  # noqa: F401
+
+        signals.connect()

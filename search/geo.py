@@ -32,20 +32,30 @@ def bounding_box(latitude, longitude, miles):
     return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
 
 
+def cell_of(latitude, longitude):
+    """(row, column) of the grid cell holding the point."""
+    return math.floor(latitude / CELL_LAT), math.floor(longitude / CELL_LON)
+
+
 def cell_key(latitude, longitude):
-    return f"c{math.floor(latitude / CELL_LAT)}:{math.floor(longitude / CELL_LON)}"
+    return "c{}:{}".format(*cell_of(latitude, longitude))
 
 
 def district_key(outward):
     return f"d{outward}"
 
 
-def cell_keys_within(latitude, longitude, miles):
-    """Keys of every grid cell that a circle of `miles` around the point could touch."""
+def cells_within(latitude, longitude, miles):
+    """(row, column) of every grid cell that a circle of `miles` around the point could touch."""
     south, north, west, east = bounding_box(latitude, longitude, miles)
     rows = range(math.floor(south / CELL_LAT), math.floor(north / CELL_LAT) + 1)
     columns = range(math.floor(west / CELL_LON), math.floor(east / CELL_LON) + 1)
-    return [f"c{row}:{column}" for row in rows for column in columns]
+    return [(row, column) for row in rows for column in columns]
+
+
+def cell_keys_within(latitude, longitude, miles):
+    """Keys of every grid cell that a circle of `miles` around the point could touch."""
+    return [f"c{row}:{column}" for row, column in cells_within(latitude, longitude, miles)]
 
 
 def coverage_keys(latitude, longitude, radius_miles, districts):
@@ -65,6 +75,13 @@ def rounded_miles(miles):
         whole = round(miles)
         return f"about {whole} mile{'s' if whole != 1 else ''}"
     return f"about {int(round(miles / 5) * 5)} miles"
+
+
+def distance_words(distance_sq):
+    """`rounded_miles` for a squared distance in degrees of latitude, as searches compute it."""
+    if distance_sq is None:
+        return ""
+    return rounded_miles(math.sqrt(distance_sq) * MILES_PER_DEGREE)
 
 
 def map_tiles():

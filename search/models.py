@@ -81,3 +81,17 @@ class PostcodeArea(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class DirectoryVersion(models.Model):
+    """One row whose token changes whenever published listings might have changed.
+
+    Each process keeps the directory's search snapshot (`search.index`) tagged with the token it
+    was built at, and rebuilds it when the stored token differs. A token rather than a counter, so
+    a rolled-back change can never make an old number current again.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token

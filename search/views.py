@@ -1,11 +1,12 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from providers.models import Provider
 
-from . import geo
-from .filters import SORT_CHOICES, SORT_ORDER, ProviderFilter, facet_counts
+from . import geo, index
+from .filters import SORT_CHOICES, ProviderFilter
 from .forms import PostcodeSearchForm, filter_data
 
 PAGE_SIZE = 20
@@ -22,32 +23,34 @@ def results(request):
         return render(request, "directory/home.html", {"form": form}, status=status)
 
     location = form.location
-    # Work out once who covers the place; the counts, page and map below start from these ids
-    # rather than repeating the coverage test in every query.
-    located_ids = list(
-        Provider.public_objects.covering(location).order_by().values_list("pk", flat=True)
-    )
-    located = Provider.public_objects.filter(pk__in=located_ids).with_distance(location)
-    filterset = ProviderFilter(filter_data(request.GET), queryset=located)
-    matching = filterset.without(located)
-    facets = facet_counts(filterset, located)
+    filterset = ProviderFilter(filter_data(request.GET))
+    filters = index.Filters.from_data(filterset.valid_data)
     sort = request.GET.get("sort")
-    sort = sort if sort in SORT_ORDER else "distance"
-    paginator = Paginator(
-        matching.order_by(*SORT_ORDER[sort]).prefetch_related(
-            "services__category", "audiences", "checks"
-        ),
-        PAGE_SIZE,
+    sort = sort if sort in dict(SORT_CHOICES) else "distance"
+    today = timezone.localdate()
+
+    directory = index.current()
+    found = directory.search(location, filters, sort=sort, today=today)
+    page = Paginator(found.order, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = providers_for(
+        directory.found(page.object_list, found.distance_sq),
+        "services__category",
+        "audiences",
+        "checks",
     )
-    paginator.count = facets["total"]  # already counted with the facets; saves a query
-    page = paginator.get_page(request.GET.get("page"))
 
     nearby = []
-    if page.paginator.count < FEW_RESULTS:
-        nearby = list(
-            filterset.without(Provider.public_objects.based_near(location, NEARBY_MILES))
-            .exclude(pk__in=located_ids)
-            .prefetch_related("services__category")[:FEW_RESULTS]
+    if len(found) < FEW_RESULTS:
+        nearby = providers_for(
+            directory.nearest(
+                location,
+                NEARBY_MILES,
+                filters,
+                today=today,
+                exclude=found.covering,
+                limit=FEW_RESULTS,
+            ),
+            "services__category",
         )
 
     return render(
@@ -57,24 +60,45 @@ def results(request):
             "form": form,
             "location": location,
             "filterset": filterset,
-            "facets": facets,
+            "facets": found.facets,
             "ignored_filters": bool(filterset.form.errors),
             "page": page,
+            # First, last, and the pages either side of this one: a city has hundreds of pages.
+            "page_numbers": page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            ),
             "sort": sort,
             "sort_choices": SORT_CHOICES,
             "nearby": nearby,
             "nearby_miles": NEARBY_MILES,
-            "summary": summary(page.paginator.count, location, filterset),
-            "map_data": map_data(location, matching),
+            "summary": summary(len(found), location, filterset),
+            "map_data": map_data(
+                location, directory.found(found.order[:MAP_MARKER_LIMIT], found.distance_sq)
+            ),
             "query_without_page": _query_without(request.GET, "page"),
             "query_without_sort": _query_without(request.GET, "page", "sort"),
         },
     )
 
 
+def providers_for(found, *prefetch):
+    """The providers behind `found` (from the search snapshot), in the same order, read afresh.
+
+    Read through `public_objects` again, so a listing unpublished a moment ago is dropped even
+    before this process's snapshot catches up.
+    """
+    by_pk = Provider.public_objects.prefetch_related(*prefetch).in_bulk([f.pk for f in found])
+    providers = []
+    for item in found:
+        if provider := by_pk.get(item.pk):
+            provider.distance_sq = item.distance_sq
+            providers.append(provider)
+    return providers
+
+
 def summary(count, location, filterset):
     """ "12 providers cover CM1 1AA for personal care", in plain English."""
-    data = filterset.valid_data()
+    data = filterset.valid_data
     words = f"{count} provider{'s' if count != 1 else ''} cover{'s' if count == 1 else ''} "
     words += location.label
     if categories := data.get("category"):
@@ -84,22 +108,21 @@ def summary(count, location, filterset):
     return words
 
 
-def map_data(location, matching):
+def map_data(location, found):
     """What the map script needs. Providers sit at their area's centre, never at their base."""
     # One reverse() for up to 500 markers, not one each.
     profile_url = reverse("providers:profile", args=["slug"]).removesuffix("slug/")
     markers = [
         {
-            "lat": round(row.area_latitude, 5),
-            "lon": round(row.area_longitude, 5),
-            "name": row.name,
-            "url": f"{profile_url}{row.slug}/",
-            "area": row.area_label,
-            "distance": row.distance_words,
+            "lat": round(item.listing.area_latitude, 5),
+            "lon": round(item.listing.area_longitude, 5),
+            "name": item.listing.name,
+            "url": f"{profile_url}{item.listing.slug}/",
+            "area": item.listing.area_label,
+            "distance": geo.distance_words(item.distance_sq),
         }
-        for row in matching.filter(area_latitude__isnull=False).only(
-            "name", "slug", "town", "area_outward", "area_latitude", "area_longitude"
-        )[:MAP_MARKER_LIMIT]
+        for item in found
+        if item.listing.area_latitude is not None
     ]
     return {
         "centre": {

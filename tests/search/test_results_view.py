@@ -13,6 +13,7 @@ from django.urls import reverse
 from geopy.distance import great_circle
 
 from providers.models import Audience, CoverageDistrict, Provider, Service
+from search import views
 from search.models import Postcode
 
 from ..factories import add_basic_checks, add_check, make_provider
@@ -265,6 +266,15 @@ def test_twenty_a_page(client, many):
 )
 def test_odd_page_numbers_are_corrected(client, many, page, shown):
     assert search(client, postcode="CM1 1RW", page=page).context["page"].number == shown
+
+
+def test_long_result_lists_link_to_nearby_pages_only(client, many, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)  # 25 providers: 13 pages
+    html = search(client, postcode="CM1 1RW", page=7).content.decode()
+    linked = re.findall(r'aria-label="Page (\d+)"', html)
+    assert linked == ["1", "6", "7", "8", "13"]
+    assert html.count("govuk-pagination__item--ellipses") == 2
+    assert 'aria-label="Page 7" aria-current="page"' in html
 
 
 def test_sort_by_name_and_by_council_check(client, many):
