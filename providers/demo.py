@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Audience, Check, CoverageDistrict, Provider, Service, ServiceCategory
-from .services import provider_refresh_coverage
 
 # Real postcodes (Code-Point Open) spread across each programme's towns.
 TOWNS = {
@@ -288,7 +287,6 @@ def demo_load(*, seed=2026, progress=None):
                     "verified_by": staff if verified_on else None,
                 },
             )
-        provider_refresh_coverage(provider=provider)  # the queryset delete above skips it
         written += 1
         if progress:
             progress(written, len(postcodes))

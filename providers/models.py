@@ -1,12 +1,10 @@
-import math
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -61,18 +59,6 @@ class Audience(models.Model):
         return self.name
 
 
-def _distance_squared(location):
-    """Squared distance in degrees of latitude from `location`, as SQL arithmetic.
-
-    A flat projection around the searched point: within 0.5% of the great-circle distance up to
-    50 miles in Britain, and needs no trigonometry in the database.
-    """
-    stretch = math.cos(math.radians(location.latitude))
-    dx = (F("longitude") - location.longitude) * stretch
-    dy = F("latitude") - location.latitude
-    return ExpressionWrapper(dx * dx + dy * dy, output_field=models.FloatField())
-
-
 def area_label(town, outward):
     return f"{town} ({outward})" if town else outward
 
@@ -88,40 +74,6 @@ class ProviderQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(status=Provider.Status.PUBLISHED)
-
-    def covering(self, location):
-        """Providers whose travel radius or listed districts include `location`, nearest first.
-
-        Each row gets `distance_sq` (degrees squared, from the private base): only ever shown
-        rounded, through `distance_words`.
-        """
-        keys = [geo.cell_key(location.latitude, location.longitude)]
-        if location.outward:
-            keys.append(geo.district_key(location.outward))
-        reach = Cast("coverage_radius_miles", models.FloatField()) / geo.MILES_PER_DEGREE
-        in_district = Exists(
-            CoverageDistrict.objects.filter(provider=OuterRef("pk"), outward=location.outward)
-        )
-        return (
-            self.filter(pk__in=CoverageKey.objects.filter(key__in=keys).values("provider_id"))
-            .annotate(distance_sq=_distance_squared(location), reach_sq=reach * reach)
-            .filter(Q(distance_sq__lte=F("reach_sq")) | Q(in_district))
-            .order_by("distance_sq", "name")
-        )
-
-    def with_distance(self, location):
-        """Annotate `distance_sq` from `location` (see `_distance_squared`)."""
-        return self.annotate(distance_sq=_distance_squared(location))
-
-    def based_near(self, location, miles):
-        """Providers whose base is within `miles` of `location`, nearest first."""
-        south, north, west, east = geo.bounding_box(location.latitude, location.longitude, miles)
-        return (
-            self.filter(latitude__range=(south, north), longitude__range=(west, east))
-            .annotate(distance_sq=_distance_squared(location))
-            .filter(distance_sq__lte=(miles / geo.MILES_PER_DEGREE) ** 2)
-            .order_by("distance_sq", "name")
-        )
 
     def with_basic_checks_current(self, today=None):
         """Providers whose DBS, insurance, safeguarding training and registration are all current.
@@ -240,7 +192,6 @@ class Provider(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["status"]),
-            models.Index(fields=["latitude", "longitude"], name="provider_base_point"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -274,9 +225,6 @@ class Provider(models.Model):
             self.slug = self._unique_slug()
         self.geocode()
         super().save(*args, **kwargs)
-        from .services import provider_refresh_coverage
-
-        provider_refresh_coverage(provider=self)
 
     def get_absolute_url(self):
         return reverse("providers:profile", args=[self.slug])
@@ -288,7 +236,7 @@ class Provider(models.Model):
 
     @property
     def distance_words(self):
-        """Rounded distance from the searched place, set by the results page or `covering()`."""
+        """Rounded distance from the searched place, when the results page has set `distance_sq`."""
         return geo.distance_words(getattr(self, "distance_sq", None))
 
     def public_checklist(self, today=None):
@@ -395,19 +343,6 @@ class CoverageDistrict(models.Model):
     def __str__(self):
         return self.outward
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from .services import provider_refresh_coverage
-
-        provider_refresh_coverage(provider=self.provider)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        from .services import provider_refresh_coverage
-
-        provider_refresh_coverage(provider=self.provider)
-        return result
-
     def clean(self):
         try:
             value = PostcodeValue.parse(self.outward)
@@ -416,25 +351,6 @@ class CoverageDistrict(models.Model):
         if value is None or value.kind != "outward":
             raise ValidationError({"outward": "Enter a postcode district, like CM2"})
         self.outward = value.outward
-
-
-class CoverageKey(models.Model):
-    """Where a provider goes, as lookup keys: the grid cells its travel radius touches ("c…")
-    and the postcode districts it lists ("d…"). Derived data, rebuilt on every save by
-    `provider_refresh_coverage`; lets a search find who covers a place with one indexed query.
-    """
-
-    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="coverage_keys")
-    key = models.CharField(max_length=16)
-
-    class Meta:
-        indexes = [models.Index(fields=["key"], name="coverage_key")]
-        constraints = [
-            models.UniqueConstraint(fields=["provider", "key"], name="unique_key_per_provider")
-        ]
-
-    def __str__(self):
-        return self.key
 
 
 class CheckQuerySet(models.QuerySet):

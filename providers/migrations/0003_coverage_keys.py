@@ -3,22 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from search import geo
-
-
-def build_keys(apps, schema_editor):
-    Provider = apps.get_model("providers", "Provider")
-    CoverageKey = apps.get_model("providers", "CoverageKey")
-    for provider in Provider.objects.exclude(latitude=None):
-        keys = set()
-        if provider.coverage_radius_miles:
-            keys.update(
-                geo.cell_keys_within(
-                    provider.latitude, provider.longitude, provider.coverage_radius_miles
-                )
-            )
-        keys.update(geo.district_key(d.outward) for d in provider.districts.all())
-        CoverageKey.objects.bulk_create(CoverageKey(provider=provider, key=key) for key in keys)
+# This table was backfilled here once; 0005 drops it (search now works from `search.index`), so
+# the backfill is gone.
 
 
 class Migration(migrations.Migration):
@@ -62,5 +48,4 @@ class Migration(migrations.Migration):
                 fields=("provider", "key"), name="unique_key_per_provider"
             ),
         ),
-        migrations.RunPython(build_keys, migrations.RunPython.noop),
     ]

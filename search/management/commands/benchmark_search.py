@@ -38,7 +38,6 @@ from providers.models import (
     Audience,
     Check,
     CoverageDistrict,
-    CoverageKey,
     Provider,
     Service,
     ServiceCategory,
@@ -204,7 +203,7 @@ class Command(BaseCommand):
         on the same page (20 results, map data, filters), not on a shorter one at the small size."""
         cells = {}
         for row in postcodes:
-            cells.setdefault(geo.cell_key(row[3], row[4]), []).append(row)
+            cells.setdefault(cell_of(row[3], row[4]), []).append(row)
         chosen_cells = []
         for rows in sorted(cells.values(), key=len, reverse=True):
             lat, lon = statistics.fmean(r[3] for r in rows), statistics.fmean(r[4] for r in rows)
@@ -516,7 +515,7 @@ class DirectoryBuilder:
         self.outwards = {code: (lat, lon) for code, kind, lat, lon, _ in areas if kind == "outward"}
         self.outward_cells = {}
         for code, (lat, lon) in self.outwards.items():
-            self.outward_cells.setdefault(geo.cell_of(lat, lon), []).append(code)
+            self.outward_cells.setdefault(cell_of(lat, lon), []).append(code)
         self.neighbours = {}
         self.towns = {}
         self.today = timezone.localdate()
@@ -566,7 +565,6 @@ class DirectoryBuilder:
             "audiences": Table(Provider.audiences.through, ["provider_id", "audience_id"]),
             "checks": Table(Check, ["provider_id", "kind", "status", "verified_on", "expires_on"]),
             "districts": Table(CoverageDistrict, ["provider_id", "outward"]),
-            "keys": Table(CoverageKey, ["provider_id", "key"]),
         }
 
     def add(self, count):
@@ -662,9 +660,6 @@ class DirectoryBuilder:
             districts = [outward, *self.nearby_outwards(outward)[: rng.randint(0, 3)]]
         rows["districts"] += [(pk, district) for district in districts]
 
-        keys = geo.coverage_keys(latitude, longitude, radius, districts)
-        rows["keys"] += [(pk, key) for key in sorted(keys)]
-
     def checks(self, pk):
         """The four basic checks: mostly verified and current, some expired or awaiting."""
         rng, today = self.rng, self.today
@@ -694,7 +689,7 @@ class DirectoryBuilder:
             found = []
             if outward in self.outwards:
                 lat, lon = self.outwards[outward]
-                row, column = geo.cell_of(lat, lon)
+                row, column = cell_of(lat, lon)
                 for dr in (-1, 0, 1):
                     for dc in (-1, 0, 1):
                         found += self.outward_cells.get((row + dr, column + dc), [])
@@ -716,6 +711,11 @@ class DirectoryBuilder:
 
 
 # Helpers --------------------------------------------------------------------------------------------
+
+
+def cell_of(latitude, longitude):
+    """A grid cell of about 7 by 6.5 miles: where the busiest places are, and nearby districts."""
+    return math.floor(latitude / 0.1), math.floor(longitude / 0.15)
 
 
 def search_url(postcode, filters=None):
