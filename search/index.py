@@ -147,31 +147,24 @@ class DirectoryIndex:
             self.tag_columns[group] = {slug: n for n, slug in enumerate(slugs)}
             self.tags[group] = np.zeros((self.size, len(slugs)), bool)
             for pk, slug in pairs:
-                self.tags[group][row_of[pk], self.tag_columns[group][slug]] = True
+                if pk in row_of:
+                    self.tags[group][row_of[pk], self.tag_columns[group][slug]] = True
 
         district_rows = defaultdict(list)
         for pk, outward in districts:
-            district_rows[outward].append(row_of[pk])
+            if pk in row_of:
+                district_rows[outward].append(row_of[pk])
         self.district_rows = {k: np.array(v, np.int64) for k, v in district_rows.items()}
         self.max_radius = float(radius.max()) if self.size else 0.0
 
     @classmethod
     def build(cls):
-        """Read every published provider: four plain queries, no model instances."""
+        """Read every published provider: four plain queries, no model instances.
+
+        Providers first: a listing published while this runs has its services skipped (and the
+        changed token rebuilds us on the next search); one unpublished meanwhile is kept until then.
+        """
         published = Provider.public_objects.order_by()
-        ids = published.values("pk")
-        tags = {group: [] for group in GROUPS}  # (provider pk, slug) pairs
-        links = Provider.services.through.objects.filter(provider__in=ids).values_list(
-            "provider_id", "service__slug", "service__category__slug"
-        )
-        for pk, service, category in links.iterator(chunk_size=CHUNK):
-            tags["service"].append((pk, service))
-            tags["category"].append((pk, category))
-        audiences = Provider.audiences.through.objects.filter(provider__in=ids)
-        tags["audience"] = list(audiences.values_list("provider_id", "audience__slug"))
-        districts = CoverageDistrict.objects.filter(provider__in=ids).values_list(
-            "provider_id", "outward"
-        )
         columns = [
             "pk",
             "name",
@@ -195,6 +188,19 @@ class DirectoryIndex:
             dict(zip(columns, row, strict=True))
             for row in published.values_list(*columns).iterator(chunk_size=CHUNK)
         ]
+        ids = published.values("pk")
+        tags = {group: [] for group in GROUPS}  # (provider pk, slug) pairs
+        links = Provider.services.through.objects.filter(provider__in=ids).values_list(
+            "provider_id", "service__slug", "service__category__slug"
+        )
+        for pk, service, category in links.iterator(chunk_size=CHUNK):
+            tags["service"].append((pk, service))
+            tags["category"].append((pk, category))
+        audiences = Provider.audiences.through.objects.filter(provider__in=ids)
+        tags["audience"] = list(audiences.values_list("provider_id", "audience__slug"))
+        districts = CoverageDistrict.objects.filter(provider__in=ids).values_list(
+            "provider_id", "outward"
+        )
         return cls(providers, tags, list(districts.iterator(chunk_size=CHUNK)))
 
     # Where ----------------------------------------------------------------------------------------
@@ -252,16 +258,17 @@ class DirectoryIndex:
             return self.checks_until[rows] >= today.toordinal()
         return self.features[feature][rows]
 
-    def _passes(self, rows, filters, today):
-        """Yes/no per row: does it pass every ticked filter?"""
-        passes = self._cost_match(rows, filters.cost)
-        for group in GROUPS:
-            passes &= self._group_match(group, rows, getattr(filters, group))
+    def _matches(self, rows, filters, today):
+        """Yes/no per row for each any-of group, for the cost, and for all the other filters."""
+        groups = {
+            group: self._group_match(group, rows, getattr(filters, group)) for group in GROUPS
+        }
+        others = np.ones(len(rows), bool)  # "must have" and "when"
         for feature in filters.feature:
-            passes &= self._feature_match(rows, feature, today)
+            others &= self._feature_match(rows, feature, today)
         for when in filters.when:
-            passes &= self.when[when][rows]
-        return passes
+            others &= self.when[when][rows]
+        return groups, self._cost_match(rows, filters.cost), others
 
     def search(self, location, filters, *, sort, today):
         """Filter, count every option, and sort the providers that cover the place.
@@ -271,13 +278,7 @@ class DirectoryIndex:
         cost filter; "must have" and "when" options with every filter, as ticking more narrows.
         """
         rows, distance_sq = self.covering(location)
-        group_match = {g: self._group_match(g, rows, getattr(filters, g)) for g in GROUPS}
-        cost_match = self._cost_match(rows, filters.cost)
-        others = np.ones(len(rows), bool)  # "must have" and "when"
-        for feature in filters.feature:
-            others &= self._feature_match(rows, feature, today)
-        for when in filters.when:
-            others &= self.when[when][rows]
+        group_match, cost_match, others = self._matches(rows, filters, today)
         every_group = group_match["category"] & group_match["service"] & group_match["audience"]
         passing = every_group & cost_match & others
 
@@ -328,7 +329,10 @@ class DirectoryIndex:
         """The `limit` nearest providers based within `miles` that pass every filter and are
         not in `exclude` (rows), nearest first."""
         rows, distance_sq = self.based_near(location, miles)
-        keep = self._passes(rows, filters, today) & ~np.isin(rows, exclude)
+        groups, cost_match, others = self._matches(rows, filters, today)
+        keep = cost_match & others & ~np.isin(rows, exclude)
+        for match in groups.values():
+            keep &= match
         rows, distance_sq = rows[keep], distance_sq[keep]
         order = np.lexsort((self.name_rank[rows], distance_sq))[:limit]
         everywhere = np.full(self.size, np.inf)

@@ -1,9 +1,10 @@
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from providers.models import Provider
+from providers.models import Provider, Service
 
 from . import geo, index
 from .filters import SORT_CHOICES, ProviderFilter
@@ -13,6 +14,7 @@ PAGE_SIZE = 20
 FEW_RESULTS = 5  # fewer than this and we also suggest providers based nearby
 NEARBY_MILES = 25
 MAP_MARKER_LIMIT = 500
+SERVICES = Prefetch("services", queryset=Service.objects.select_related("category"))
 
 
 def results(request):
@@ -33,10 +35,7 @@ def results(request):
     found = directory.search(location, filters, sort=sort, today=today)
     page = Paginator(found.order, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = providers_for(
-        directory.found(page.object_list, found.distance_sq),
-        "services__category",
-        "audiences",
-        "checks",
+        directory.found(page.object_list, found.distance_sq), SERVICES, "audiences", "checks"
     )
 
     nearby = []
@@ -50,7 +49,7 @@ def results(request):
                 exclude=found.covering,
                 limit=FEW_RESULTS,
             ),
-            "services__category",
+            SERVICES,
         )
 
     return render(
