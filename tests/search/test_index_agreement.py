@@ -1,0 +1,194 @@
+"""The snapshot's vectorised search agrees with a plain provider-by-provider reading of the rules.
+
+Forty varied providers are saved for the test; hypothesis then picks a place and filters, and every
+result, every option's count and the order must match what the reference below works out from
+the saved model instances, one provider at a time.
+"""
+
+import math
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from providers.models import Audience, CoverageDistrict, Provider, Service
+from search import geo, index
+from search.filters import COST_CHOICES, FEATURE_CHOICES, WHEN_CHOICES
+from search.models import Postcode
+
+from ..factories import add_basic_checks, make_provider
+
+PLACES = ["CM1 1RW", "CM2 8QB", "CM1 6GB", "CO1 2FN", "CO4", "CM1", "SS14 2GL", "TA1 1NR"]
+CATEGORIES = ["personal-care", "help-at-home", "carer-respite", "out-and-about"]
+SERVICES = ["dressing", "cleaning", "gardening", "washing-and-bathing", "day-support"]
+AUDIENCES = ["older-people", "dementia", "autism", "physical-disability"]
+
+
+@pytest.fixture
+def directory(postcodes):
+    """Saved once per test; hypothesis examples only read it (hence the health check below)."""
+    rng = random.Random(2026)
+    codes = list(Postcode.objects.values_list("postcode", flat=True))
+    services, audiences = list(Service.objects.all()), list(Audience.objects.all())
+    today = timezone.localdate()
+    for number in range(40):
+        rate = Decimal(rng.choice([12, 15, 16, 20, 21, 25, 30]))  # and on each limit
+        free = rng.random() < 0.2
+        cqc = rng.random() < 0.3
+        provider = make_provider(
+            name=rng.choice(["Ash", "beech", "Cedar", "alder"]) + f" {number}",
+            base_postcode=rng.choice(codes),
+            coverage_radius_miles=rng.choice([0, 1, 3, 5, 10, 20, 30]),
+            services=rng.sample(services, rng.randint(0, 3)),
+            audiences=rng.sample(audiences, rng.randint(0, 2)),
+            is_free=free,
+            hourly_rate_min=None if free or rng.random() < 0.2 else rate,
+            accepts_direct_payments=rng.random() < 0.5,
+            cqc_registered=cqc,
+            cqc_location_id="1-000000001" if cqc else "",
+            available_weekdays=rng.random() < 0.8,
+            available_evenings=rng.random() < 0.4,
+            available_weekends=rng.random() < 0.4,
+            available_overnight=rng.random() < 0.2,
+            last_checked_by_council=rng.choice([None, today - timedelta(rng.randint(0, 400))]),
+            status=rng.choice(["published"] * 4 + ["draft", "suspended"]),
+        )
+        if rng.random() < 0.5:
+            add_basic_checks(provider, expires_on=today + timedelta(rng.choice([-1, 0, 0, 1, 30])))
+        for outward in rng.sample(["CM1", "CM2", "CO1", "CO4", "SS14"], rng.randint(0, 2)):
+            CoverageDistrict.objects.create(provider=provider, outward=outward)
+
+
+def covers(provider, location):
+    if location.outward and provider.districts.filter(outward=location.outward).exists():
+        return True
+    if not provider.coverage_radius_miles or provider.latitude is None:
+        return False
+    stretch = math.cos(math.radians(location.latitude))
+    dx = (provider.longitude - location.longitude) * stretch * geo.MILES_PER_DEGREE
+    dy = (provider.latitude - location.latitude) * geo.MILES_PER_DEGREE
+    return math.hypot(dx, dy) <= provider.coverage_radius_miles
+
+
+def facts(provider, today):
+    """Everything a filter can ask of one provider, read the slow, obvious way."""
+    services = list(provider.services.all())
+    return {
+        "category": {s.category.slug for s in services},
+        "service": {s.slug for s in services},
+        "audience": {a.slug for a in provider.audiences.all()},
+        "cost": {
+            value
+            for value, _ in COST_CHOICES
+            if provider.is_free
+            or (
+                value != "free"
+                and provider.hourly_rate_min is not None
+                and provider.hourly_rate_min <= Decimal(value)
+            )
+        },
+        "feature": {
+            name
+            for name, holds in [
+                ("direct_payments", provider.accepts_direct_payments),
+                ("cqc", provider.cqc_registered),
+                (
+                    "checks",
+                    provider.basic_checks_current_until is not None
+                    and provider.basic_checks_current_until >= today,
+                ),
+            ]
+            if holds
+        },
+        "when": set(provider.availability),
+    }
+
+
+def passes(fact, filters, skip=None):
+    for group in ["category", "service", "audience"]:
+        ticked = getattr(filters, group)
+        if group != skip and ticked and not ticked & fact[group]:
+            return False
+    if skip != "cost" and filters.cost and filters.cost not in fact["cost"]:
+        return False
+    return filters.feature <= fact["feature"] and filters.when <= fact["when"]
+
+
+def reference(location, filters, today):
+    covering = [(p, facts(p, today)) for p in Provider.public_objects.all() if covers(p, location)]
+    results = {p.pk for p, fact in covering if passes(fact, filters)}
+    counts = {}
+    for group in ["category", "service", "audience", "cost"]:
+        counts[group] = {}
+        for _, fact in covering:
+            if passes(fact, filters, skip=group):
+                for value in fact[group]:
+                    counts[group][value] = counts[group].get(value, 0) + 1
+    for group in ["feature", "when"]:
+        counts[group] = {}
+        for p, fact in covering:
+            if p.pk in results:
+                for value in fact[group]:
+                    counts[group][value] = counts[group].get(value, 0) + 1
+    return results, counts
+
+
+def nonzero(counts):
+    return {group: {k: v for k, v in values.items() if v} for group, values in counts.items()}
+
+
+def some(values):
+    """Half the time nothing ticked, so most examples still have results to compare."""
+    return st.one_of(st.just(frozenset()), st.frozensets(st.sampled_from(values), max_size=2))
+
+
+filter_sets = st.builds(
+    index.Filters,
+    category=some(CATEGORIES),
+    service=some(SERVICES),
+    audience=some(AUDIENCES),
+    cost=st.one_of(st.just(""), st.sampled_from([value for value, _ in COST_CHOICES])),
+    feature=some([value for value, _ in FEATURE_CHOICES]),
+    when=some([value for value, _ in WHEN_CHOICES]),
+)
+
+
+@settings(
+    max_examples=200,
+    derandomize=True,  # the same examples on every run, so CI cannot pass by luck
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    place=st.sampled_from(PLACES),
+    filters=filter_sets,
+    sort=st.sampled_from(["distance", "name", "checked"]),
+)
+def test_snapshot_agrees_with_the_rules(directory, place, filters, sort):
+    today = timezone.localdate()
+    location = Postcode.objects.locate(place)
+    found = index.current().search(location, filters, sort=sort, today=today)
+    results, counts = reference(location, filters, today)
+
+    listed = index.current().found(found.order, found.distance_sq)
+    assert {item.pk for item in listed} == results
+    facets = {group: values for group, values in found.facets.items() if group != "total"}
+    assert nonzero(facets) == nonzero(counts)
+    assert found.facets["total"] == len(results)
+
+    providers = {p.pk: p for p in Provider.objects.filter(pk__in=results)}
+    if sort == "distance":
+        distances = [item.distance_sq for item in listed]
+        assert distances == sorted(distances)
+    elif sort == "name":
+        keys = [providers[item.pk].name.casefold() for item in listed]
+        assert keys == sorted(keys)
+    else:
+        days = [providers[item.pk].last_checked_by_council for item in listed]
+        dated = [day for day in days if day is not None]
+        assert dated == sorted(dated, reverse=True)
+        assert days == dated + [None] * (len(days) - len(dated))  # never checked come last
