@@ -63,15 +63,18 @@ def area_label(town, outward):
     return f"{town} ({outward})" if town else outward
 
 
-class ProviderQuerySet(models.QuerySet):
+class ChangeReportingQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        """Bulk updates send no signals, so report them to search here (see `search.index`)."""
+        """Bulk updates send no signals, so tell search here: its snapshot and cached pages are
+        out of date (see `search.index`)."""
         rows = super().update(**kwargs)
         from search.index import directory_changed
 
         directory_changed()
         return rows
 
+
+class ProviderQuerySet(ChangeReportingQuerySet):
     def published(self):
         return self.filter(status=Provider.Status.PUBLISHED)
 
@@ -353,7 +356,7 @@ class CoverageDistrict(models.Model):
         self.outward = value.outward
 
 
-class CheckQuerySet(models.QuerySet):
+class CheckQuerySet(ChangeReportingQuerySet):
     def current(self, today=None):
         """Verified and not past its expiry date: the only state shown publicly as a pass."""
         today = today or timezone.localdate()

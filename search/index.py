@@ -8,9 +8,10 @@ the page then reads only its 20 providers from the database.
 
 The snapshot is built from `Provider.public_objects`, so it only ever holds published listings.
 Every write to a provider, its checks or districts, or the taxonomy stores a new version token
-(`directory_changed`, called from `search.signals` and `ProviderQuerySet.update`). Each search reads
-the token (one indexed query) and rebuilds the snapshot when it differs, so every process sees a
-change on its next search.
+(`directory_changed`, called from `search.signals` and from queryset updates of providers and
+checks). Each search reads the token (one indexed query) and rebuilds the snapshot when it
+differs, so every process sees a change on its next search. Cached results pages are keyed on the
+token too, so they go out of date at the same moment.
 """
 
 import math
@@ -101,6 +102,8 @@ class Results:
 
 class DirectoryIndex:
     """Columns over the published providers, rows sorted by the latitude of their base."""
+
+    token = None  # the directory version it was built at, set by `current()`
 
     def __init__(self, providers, tags, districts):
         providers.sort(key=lambda p: math.inf if p["latitude"] is None else p["latitude"])
@@ -362,5 +365,6 @@ def current():
                 # Token first, then data: a change landing in between leaves us labelled with the
                 # older token, so the next search rebuilds rather than trusting stale data.
                 _snapshot["index"] = DirectoryIndex.build()
+                _snapshot["index"].token = token
                 _snapshot["token"] = token
     return _snapshot["index"]

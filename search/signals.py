@@ -6,8 +6,8 @@ from providers.models import Audience, CoverageDistrict, Provider, Service, Serv
 
 from .index import directory_changed
 
-# A check reaches search only through the provider's `basic_checks_current_until`, written with a
-# queryset update after the check is saved: `ProviderQuerySet.update` reports those.
+# Saving or deleting a check rewrites its provider's `basic_checks_current_until` with a queryset
+# update, and `ChangeReportingQuerySet.update` reports every such update.
 WATCHED = [Provider, CoverageDistrict, Service, ServiceCategory, Audience]
 
 

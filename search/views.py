@@ -1,16 +1,26 @@
+import hashlib
+import re
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from providers.models import Provider, Service
+from shortlist.session import SessionShortlist
+from shortlist.toggle import Toggles
 
 from . import geo, index
 from .filters import SORT_CHOICES, ProviderFilter
 from .forms import PostcodeSearchForm, filter_data
 
 PAGE_SIZE = 20
+PAGE_CACHE_SECONDS = 3600  # also dropped at once by any change to the directory (its version)
+TOGGLE = re.compile(r"<!--shortlist-toggle:(\d+)-->")
 FEW_RESULTS = 5  # fewer than this and we also suggest providers based nearby
 NEARBY_MILES = 25
 MAP_MARKER_LIMIT = 500
@@ -18,22 +28,39 @@ SERVICES = Prefetch("services", queryset=Service.objects.select_related("categor
 
 
 def results(request):
-    form = PostcodeSearchForm(request.GET or None)
-    if not form.is_valid():
-        # Back to the search form with a GOV.UK error summary; 400 because the request was bad.
-        status = 400 if request.GET else 200
-        return render(request, "directory/home.html", {"form": form}, status=status)
-
-    location = form.location
-    filterset = ProviderFilter(filter_data(request.GET))
-    filters = index.Filters.from_data(filterset.valid_data)
-    sort = request.GET.get("sort")
-    sort = sort if sort in dict(SORT_CHOICES) else "distance"
-    today = timezone.localdate()
-
+    # Everyone who opens the same search sees the same page, apart from the shortlist buttons, so
+    # it is built once per directory version and day (checks run out at midnight) and cached.
+    # Only a search that passed the form's checks is ever cached, so a cached one needs none.
     directory = index.current()
+    today = timezone.localdate()
+    query = sorted(request.GET.lists())
+    key = "results:" + hashlib.sha256(repr((directory.token, today, query)).encode()).hexdigest()
+    page = cache.get(key)
+    if page is None:
+        form = PostcodeSearchForm(request.GET or None)
+        if not form.is_valid():
+            # Back to the search form with a GOV.UK error summary; 400: the request was bad.
+            status = 400 if request.GET else 200
+            return render(request, "directory/home.html", {"form": form}, status=status)
+        page = results_page(request.GET, form.location, directory, today)
+        cache.set(key, page, PAGE_CACHE_SECONDS)
+
+    toggles = Toggles(request, frozenset(SessionShortlist(request.session).ids()))
+    body = TOGGLE.sub(lambda mark: toggles.html(int(mark[1]), page["names"][mark[1]]), page["body"])
+    # Safe: our own template's escaped output, with buttons from format_html.
+    context = {"title": page["title"], "body": mark_safe(body)}  # noqa: S308
+    return render(request, "search/results.html", context)
+
+
+def results_page(query, location, directory, today):
+    """The shared part of a results page: its title, its HTML and the names its buttons need."""
+    filterset = ProviderFilter(filter_data(query))
+    filters = index.Filters.from_data(filterset.valid_data)
+    sort = query.get("sort")
+    sort = sort if sort in dict(SORT_CHOICES) else "distance"
+
     found = directory.search(location, filters, sort=sort, today=today)
-    page = Paginator(found.order, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found.order, PAGE_SIZE).get_page(query.get("page"))
     page.object_list = providers_for(
         directory.found(page.object_list, found.distance_sq), SERVICES, "audiences", "checks"
     )
@@ -52,11 +79,9 @@ def results(request):
             SERVICES,
         )
 
-    return render(
-        request,
-        "search/results.html",
+    body = render_to_string(
+        "search/_results_body.html",
         {
-            "form": form,
             "location": location,
             "filterset": filterset,
             "facets": found.facets,
@@ -74,10 +99,15 @@ def results(request):
             "map_data": map_data(
                 location, directory.found(found.order[:MAP_MARKER_LIMIT], found.distance_sq)
             ),
-            "query_without_page": _query_without(request.GET, "page"),
-            "query_without_sort": _query_without(request.GET, "page", "sort"),
+            "query_without_page": _query_without(query, "page"),
+            "query_without_sort": _query_without(query, "page", "sort"),
         },
     )
+    title = f"Care and support near {location.label}"
+    if page.number > 1:
+        title += f" (page {page.number} of {page.paginator.num_pages})"
+    names = {str(provider.pk): provider.name for provider in page.object_list}
+    return {"title": title, "body": body, "names": names}
 
 
 def providers_for(found, *prefetch):

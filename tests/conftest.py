@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.utils import timezone
 
 from search.importers import import_postcodes, open_source
@@ -58,3 +59,9 @@ def staff_client(client, staff_user):
 def no_map_tiles(settings):
     """Tests never fetch map tiles: the map draws markers on a blank background."""
     settings.MAP_TILES_URL = ""
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts without cached pages (they would outlive its rolled-back data)."""
+    cache.clear()
