@@ -125,6 +125,15 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_REFERRER_POLICY = os.environ.get("REFERRER_POLICY", "strict-origin-when-cross-origin")
 
+# Built results pages (search.views), in each process's memory: a page is about 100 KB, so this
+# holds at most about 30 MB. A change to the directory makes every cached page out of date at once.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    }
+}
+
 # Postcode data loaded by `manage.py import_postcodes`.
 POSTCODE_IMPORT_BATCH_SIZE = int(os.environ.get("POSTCODE_IMPORT_BATCH_SIZE", "20000"))
 
