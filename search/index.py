@@ -120,6 +120,16 @@ class DirectoryIndex:
             for p in providers
         ]
         row_of = {p["pk"]: row for row, p in enumerate(providers)}
+        # The map's places: each distinct area centre once, and each row's index into them.
+        self.areas, area_index = [], {}
+        self.area_of_row = np.full(self.size, -1, np.int64)
+        for row, listing in enumerate(self.listings):
+            if listing.area_latitude is not None:
+                place = (listing.area_latitude, listing.area_longitude, listing.area_label)
+                if place not in area_index:
+                    area_index[place] = len(self.areas)
+                    self.areas.append(place)
+                self.area_of_row[row] = area_index[place]
 
         def column(name, dtype, missing=None):
             return np.array([missing if p[name] is None else p[name] for p in providers], dtype)
@@ -330,6 +340,18 @@ class DirectoryIndex:
             Found(self.listings[row], None if math.isinf(d) else float(d))
             for row, d in zip(rows.tolist(), distance_sq[rows].tolist(), strict=True)
         ]
+
+    def map_points(self, rows):
+        """(areas, providers) for the map: each area centre the rows are based in once, as
+        (latitude, longitude, label), and each row as (its area's index, name, slug)."""
+        rows = rows[self.area_of_row[rows] >= 0]
+        used, position = np.unique(self.area_of_row[rows], return_inverse=True)
+        areas = [self.areas[area] for area in used.tolist()]
+        providers = [
+            (area, self.listings[row].name, self.listings[row].slug)
+            for area, row in zip(position.tolist(), rows.tolist(), strict=True)
+        ]
+        return areas, providers
 
     def nearest(self, location, miles, filters, *, today, exclude, limit):
         """The `limit` nearest providers based within `miles` that pass every filter and are

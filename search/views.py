@@ -23,7 +23,6 @@ PAGE_CACHE_SECONDS = 3600  # also dropped at once by any change to the directory
 TOGGLE = re.compile(r"<!--shortlist-toggle:(\d+)-->")
 FEW_RESULTS = 5  # fewer than this and we also suggest providers based nearby
 NEARBY_MILES = 25
-MAP_MARKER_LIMIT = 500
 SERVICES = Prefetch("services", queryset=Service.objects.select_related("category"))
 
 
@@ -96,9 +95,7 @@ def results_page(query, location, directory, today):
             "nearby": nearby,
             "nearby_miles": NEARBY_MILES,
             "summary": summary(len(found), location, filterset),
-            "map_data": map_data(
-                location, directory.found(found.order[:MAP_MARKER_LIMIT], found.distance_sq)
-            ),
+            "map_data": map_data(location, directory, found.order),
             "query_without_page": _query_without(query, "page"),
             "query_without_sort": _query_without(query, "page", "sort"),
         },
@@ -137,22 +134,13 @@ def summary(count, location, filterset):
     return words
 
 
-def map_data(location, found):
-    """What the map script needs. Providers sit at their area's centre, never at their base."""
-    # One reverse() for up to 500 markers, not one each.
-    profile_url = reverse("providers:profile", args=["slug"]).removesuffix("slug/")
-    markers = [
-        {
-            "lat": round(item.listing.area_latitude, 5),
-            "lon": round(item.listing.area_longitude, 5),
-            "name": item.listing.name,
-            "url": f"{profile_url}{item.listing.slug}/",
-            "area": item.listing.area_label,
-            "distance": geo.distance_words(item.distance_sq),
-        }
-        for item in found
-        if item.listing.area_latitude is not None
-    ]
+def map_data(location, directory, rows):
+    """What the map script needs: every result, each at its area's centre, never at its base.
+
+    Compact, because a city search can have thousands: each area once, then each provider as
+    [area index, name, slug].
+    """
+    areas, providers = directory.map_points(rows)
     return {
         "centre": {
             "lat": round(location.latitude, 5),
@@ -160,7 +148,12 @@ def map_data(location, found):
             "label": location.label,
         },
         "tiles": geo.map_tiles(),
-        "markers": markers,
+        "profileUrl": reverse("providers:profile", args=["slug"]).removesuffix("slug/"),
+        "areas": [
+            {"lat": round(lat, 5), "lon": round(lon, 5), "label": label}
+            for lat, lon, label in areas
+        ],
+        "providers": providers,
     }
 
 

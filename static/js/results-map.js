@@ -6,8 +6,10 @@
 // Needs, loaded before it as classic scripts (e.g. all three with `defer`):
 //   leaflet/leaflet.js (django-leaflet) and
 //   vendor/leaflet.markercluster/leaflet.markercluster.js
-// Reads <script id="map-data" type="application/json"> (Django's json_script)
-// and draws into <div id="results-map" class="app-results-map" hidden>.
+// Reads <script id="map-data" type="application/json"> and draws into
+// <div id="results-map" class="app-results-map" hidden>. The data lists each
+// area centre once ("areas": {lat, lon, label}) and every result as
+// [area index, name, slug] ("providers"), with "profileUrl" before the slug.
 // Optional: elements with a data-results-map-reveal attribute (say, a heading
 // above the map, also rendered `hidden`) are shown once the map is drawn.
 //
@@ -65,6 +67,29 @@
     return node
   }
 
+  // One marker per provider, at its area's centre.
+  function readMarkers (data) {
+    var areas = Array.isArray(data.areas) ? data.areas : []
+    var providers = Array.isArray(data.providers) ? data.providers : []
+    var base = asText(data.profileUrl)
+    var markers = []
+    for (var i = 0; i < providers.length; i++) {
+      var row = providers[i]
+      if (!Array.isArray(row) || row.length < 3) continue
+      var area = areas[row[0]]
+      if (!validLatLng(area)) continue
+      var slug = asText(row[2])
+      markers.push({
+        lat: area.lat,
+        lon: area.lon,
+        name: asText(row[1]),
+        area: asText(area.label),
+        url: base && slug ? safeHref(base + encodeURIComponent(slug) + '/') : null
+      })
+    }
+    return markers
+  }
+
   function popupContent (marker, href) {
     var content = element('div', 'app-results-map__popup')
     var title = element('p', 'govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-1')
@@ -77,9 +102,8 @@
       title.textContent = name
     }
     content.appendChild(title)
-    var details = [asText(marker.area), asText(marker.distance)].filter(Boolean)
-    for (var i = 0; i < details.length; i++) {
-      content.appendChild(element('p', 'govuk-body-s govuk-!-margin-bottom-0', details[i]))
+    if (marker.area) {
+      content.appendChild(element('p', 'govuk-body-s govuk-!-margin-bottom-0', 'Based in ' + marker.area))
     }
     return content
   }
@@ -125,7 +149,7 @@
     var label = centre ? asText(data.centre.label) : ''
     var tiles = data.tiles !== null && typeof data.tiles === 'object' ? data.tiles : {}
     var maxZoom = isFiniteNumber(tiles.maxZoom) && tiles.maxZoom > 0 ? Math.round(tiles.maxZoom) : DEFAULT_MAX_ZOOM
-    var markers = Array.isArray(data.markers) ? data.markers.filter(validLatLng) : []
+    var markers = readMarkers(data)
     var points = markers.map(function (marker) { return [marker.lat, marker.lon] })
     if (centre) points.push([centre.lat, centre.lon])
     if (points.length === 0) return false
@@ -171,7 +195,7 @@
           keyboard: true,
           riseOnHover: true
         })
-        var content = popupContent(markers[i], safeHref(markers[i].url))
+        var content = popupContent(markers[i], markers[i].url)
         marker.bindPopup(content)
         manageFocus(map, marker, content)
         cluster.addLayer(marker)

@@ -29,7 +29,7 @@ def names(response):
 
 
 def map_names(response):
-    return [marker["name"] for marker in response.context["map_data"]["markers"]]
+    return [name for _, name, _ in response.context["map_data"]["providers"]]
 
 
 @pytest.fixture
@@ -130,8 +130,8 @@ def test_radius_zero_covers_listed_districts_only(client, postcodes):
 def test_map_json_comes_from_the_snapshot_without_private_points(client, listed):
     html = search(client, postcode="CM1 6GB").content.decode()  # not its base
     data = json.loads(html.split('<script id="map-data" type="application/json">')[1].split("<")[0])
-    (marker,) = data["markers"]
-    assert (marker["lat"], marker["lon"]) == (
+    ((area, _, _),) = data["providers"]
+    assert (data["areas"][area]["lat"], data["areas"][area]["lon"]) == (
         round(listed.area_latitude, 5),
         round(listed.area_longitude, 5),
     )

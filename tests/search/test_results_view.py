@@ -298,12 +298,14 @@ def test_map_places_providers_at_area_level_only(client, postcodes):
     provider = make_provider(name="Home based", coverage_radius_miles=10)
     response = search(client, postcode="CM1 6GB")
     data = map_json(response)
-    marker = data["markers"][0]
-    assert (marker["lat"], marker["lon"]) == (
+    ((area, name, slug),) = data["providers"]
+    assert (data["areas"][area]["lat"], data["areas"][area]["lon"]) == (
         round(provider.area_latitude, 5),
         round(provider.area_longitude, 5),
     )
-    assert marker["url"] == provider.get_absolute_url()
+    assert data["areas"][area]["label"] == "Chelmsford (CM1)"
+    assert name == "Home based"
+    assert data["profileUrl"] + slug + "/" == provider.get_absolute_url()
     html = response.content.decode()
     for digits in (3, 4, 5, 6):
         assert f"{provider.latitude:.{digits}f}" not in html
@@ -317,6 +319,13 @@ def test_map_data_has_the_searched_point_and_settings(client, postcodes, setting
     assert data["centre"]["label"] == "CM1 1RW"
     assert data["tiles"]["url"] == ""  # tests draw no tiles
     assert data["tiles"]["maxZoom"] == settings.MAP_MAX_ZOOM
+
+
+def test_map_shows_every_result_with_each_area_once(client, many):
+    data = map_json(search(client, postcode="CM1 1RW"))
+    assert len(data["providers"]) == 25  # more than a page: the map has them all
+    assert len(data["areas"]) == 1  # all based in CM1
+    assert {name for _, name, _ in data["providers"]} == {f"Provider {n:02d}" for n in range(25)}
 
 
 def test_no_inline_script_apart_from_json(client, postcodes):
