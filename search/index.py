@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from django.db import connection
 
 from providers.models import CoverageDistrict, Provider, area_label
 
@@ -378,9 +379,18 @@ _lock = threading.Lock()
 _snapshot = {"token": object(), "index": None}
 
 
+def current_token():
+    """The stored version token. Plain SQL: every search reads it, and building the same ORM query
+    each time costs more than running it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM search_directoryversion WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def current():
     """This process's snapshot of the published directory, rebuilt if anything has changed."""
-    token = DirectoryVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    token = current_token()
     if _snapshot["token"] != token or _snapshot["index"] is None:
         with _lock:
             if _snapshot["token"] != token or _snapshot["index"] is None:

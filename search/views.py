@@ -44,15 +44,21 @@ def results(request):
         page = results_page(request.GET, form.location, directory, today)
         cache.set(key, page, PAGE_CACHE_SECONDS)
 
+    # The page is stored cut at its button markers: text, provider id, text, provider id, text...
     toggles = Toggles(request, frozenset(SessionShortlist(request.session).ids()))
-    body = TOGGLE.sub(lambda mark: toggles.html(int(mark[1]), page["names"][mark[1]]), page["body"])
+    parts = page["parts"]
+    body = [parts[0]]
+    for pk, text in zip(parts[1::2], parts[2::2], strict=True):
+        body += [toggles.html(int(pk), page["names"][pk]), text]
+    body = "".join(body)
     # Safe: our own template's escaped output, with buttons from format_html.
     context = {"title": page["title"], "body": mark_safe(body)}  # noqa: S308
     return render(request, "search/results.html", context)
 
 
 def results_page(query, location, directory, today):
-    """The shared part of a results page: its title, its HTML and the names its buttons need."""
+    """The shared part of a results page: its title, its HTML cut at each shortlist button's
+    marker, and the provider names those buttons need."""
     filterset = ProviderFilter(filter_data(query))
     filters = index.Filters.from_data(filterset.valid_data)
     sort = query.get("sort")
@@ -104,7 +110,7 @@ def results_page(query, location, directory, today):
     if page.number > 1:
         title += f" (page {page.number} of {page.paginator.num_pages})"
     names = {str(provider.pk): provider.name for provider in page.object_list}
-    return {"title": title, "body": body, "names": names}
+    return {"title": title, "parts": TOGGLE.split(body), "names": names}
 
 
 def providers_for(found, *prefetch):
