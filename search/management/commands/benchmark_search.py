@@ -160,6 +160,7 @@ class Command(BaseCommand):
                 "small": search["small"]["results"],
                 "large": search["large"]["results"],
             },
+            "page_kb": {"small": search["small"]["page_kb"], "large": search["large"]["page_kb"]},
             "search_places": [
                 {"postcode": postcode, "filters": urlencode(filters)}
                 for postcode, filters in places
@@ -262,12 +263,14 @@ class Command(BaseCommand):
             fetch(client, warm_up)
         cache.clear()  # choosing the places fetched the timed pages
         runs = {kind: ([], []) for kind in KINDS}
-        seen = set()
+        seen, sizes = set(), []
         for postcode, variant in timed:
             url = search_url(postcode, variant)
             begun = time.perf_counter()
             response = client.get(url)
             elapsed = (time.perf_counter() - begun) * 1000
+            if url not in seen:
+                sizes.append(len(response.content) / 1024)
             times, counts = runs["repeat" if url in seen else "first"]
             times.append(elapsed)
             counts.append((any(name != "sort" for name, _ in variant), check_page(response, url)))
@@ -281,6 +284,10 @@ class Command(BaseCommand):
         if "repeat" not in summary:
             raise CommandError(f"Use --requests above {len(searches)} to time repeats too.")
         summary["results"] = result_counts(runs["first"][1])
+        summary["page_kb"] = {
+            "median": round(statistics.median(sizes)),
+            "largest": round(max(sizes)),
+        }
         return summary
 
     def time_snapshot(self):
