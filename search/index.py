@@ -66,7 +66,7 @@ class Filters:
 
 
 class Listing(NamedTuple):
-    """What the page shows of a provider straight from the snapshot (the map's markers).
+    """What the page and the map take of a provider straight from the snapshot.
 
     A tuple of plain values, which the garbage collector stops tracking: a hundred thousand of
     them then cost nothing at each full collection.
@@ -75,9 +75,6 @@ class Listing(NamedTuple):
     pk: int
     name: str
     slug: str
-    area_label: str
-    area_latitude: float | None
-    area_longitude: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,24 +106,15 @@ class DirectoryIndex:
     def __init__(self, providers, tags, districts):
         providers.sort(key=lambda p: math.inf if p["latitude"] is None else p["latitude"])
         self.size = len(providers)
-        self.listings = [
-            Listing(
-                p["pk"],
-                p["name"],
-                p["slug"],
-                area_label(p["town"], p["area_outward"]),
-                p["area_latitude"],
-                p["area_longitude"],
-            )
-            for p in providers
-        ]
+        self.listings = [Listing(p["pk"], p["name"], p["slug"]) for p in providers]
         row_of = {p["pk"]: row for row, p in enumerate(providers)}
         # The map's places: each distinct area centre once, and each row's index into them.
         self.areas, area_index = [], {}
         self.area_of_row = np.full(self.size, -1, np.int64)
-        for row, listing in enumerate(self.listings):
-            if listing.area_latitude is not None:
-                place = (listing.area_latitude, listing.area_longitude, listing.area_label)
+        for row, p in enumerate(providers):
+            if p["area_latitude"] is not None:
+                label = area_label(p["town"], p["area_outward"])
+                place = (p["area_latitude"], p["area_longitude"], label)
                 if place not in area_index:
                     area_index[place] = len(self.areas)
                     self.areas.append(place)
