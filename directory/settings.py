@@ -36,21 +36,23 @@ COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Your council")
 COUNCIL_URL = os.environ.get("COUNCIL_URL", "")
 
 INSTALLED_APPS = [
-    # SimpleAdminConfig skips admin autodiscovery, so django-leaflet's GIS admin (which needs GDAL)
-    # is never imported; our apps register their own admin classes in AppConfig.ready().
-    "django.contrib.admin.apps.SimpleAdminConfig",
+    # Django's admin, discovering every app's admin.py except django-leaflet's (it needs GDAL).
+    "directory.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
-    "leaflet",
-    "directory",
-    "search",
+    "leaflet",  # only for its copy of Leaflet's static files
+    # Ours, from the bottom layer up (the import contract in pyproject.toml keeps it so).
+    "core",
+    "places",
     "providers",
+    "search",
     "shortlist",
     "reports",
+    "directory",
 ]
 
 MIDDLEWARE = [
@@ -145,7 +147,6 @@ MAP_ATTRIBUTION = os.environ.get(
     "MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
 MAP_MAX_ZOOM = int(os.environ.get("MAP_MAX_ZOOM", "16"))
-LEAFLET_CONFIG = {"TILES": MAP_TILES_URL, "MAX_ZOOM": MAP_MAX_ZOOM, "ATTRIBUTION_PREFIX": ""}
 
 # "Report a problem": where the public can raise a safeguarding concern with the council, and
 # whether to take the client address from X-Forwarded-For (only behind a proxy that sets it).

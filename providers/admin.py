@@ -125,7 +125,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # Staff paste postcodes in any shape; match the normalised form too.
-        from search.postcodes import InvalidPostcode, PostcodeValue
+        from places.postcodes import InvalidPostcode, PostcodeValue
 
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         try:

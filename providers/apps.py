@@ -6,5 +6,6 @@ class ProvidersConfig(AppConfig):
     name = "providers"
 
     def ready(self):
-        # The admin runs as SimpleAdminConfig (no autodiscovery), so register ours here.
-        from . import admin  # noqa: F401
+        from . import changes
+
+        changes.connect()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import changes
 from .models import Audience, Check, CoverageDistrict, Provider, Service, ServiceCategory
 
 # Real postcodes (Code-Point Open) spread across each programme's towns.
@@ -180,7 +181,7 @@ def _ensure_staff(stdout=None):
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
     group.permissions.set(
         Permission.objects.filter(content_type__app_label__in=["providers", "reports", "shortlist"])
-        | Permission.objects.filter(content_type__app_label="search", codename__startswith="view_")
+        | Permission.objects.filter(content_type__app_label="places", codename__startswith="view_")
     )
     User = get_user_model()
     user, created = User.objects.get_or_create(
@@ -197,6 +198,11 @@ def _ensure_staff(stdout=None):
 @transaction.atomic
 def demo_load(*, seed=2026, progress=None):
     """Create or refresh the demo listings. Same seed, same data: safe to run again."""
+    with changes.collecting():  # each listing's derived columns worked out once, at the end
+        return _load(seed, progress)
+
+
+def _load(seed, progress):
     rng = random.Random(seed)
     today = timezone.localdate()
     staff = _ensure_staff()

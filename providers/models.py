@@ -5,14 +5,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
-from search import geo
-from search.models import Postcode, PostcodeArea, PostcodeNotFound
-from search.postcodes import InvalidPostcode, PostcodeValue, normalise
+from places import geo
+from places.models import Postcode, PostcodeArea, PostcodeNotFound
+from places.postcodes import InvalidPostcode, PostcodeValue, normalise
+
+# Sent by `update()` on providers and checks, which Django sends no signal for, with the ids of
+# the providers whose rows it touched. `providers.changes` is the one receiver.
+rows_updated = Signal()
 
 
 class ServiceCategory(models.Model):
@@ -63,18 +68,17 @@ def area_label(town, outward):
     return f"{town} ({outward})" if town else outward
 
 
-class ChangeReportingQuerySet(models.QuerySet):
+class ProviderQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        """Bulk updates send no signals, so tell search here: its snapshot and cached pages are
-        out of date (see `search.index`)."""
+        pks = list(self.values_list("pk", flat=True))
         rows = super().update(**kwargs)
-        from search.index import directory_changed
-
-        directory_changed()
+        rows_updated.send(sender=Provider, provider_ids=pks, fields=set(kwargs))
         return rows
 
+    def update_derived(self, **kwargs):
+        """For `providers.changes` only: write derived columns without reporting it back."""
+        return super().update(**kwargs)
 
-class ProviderQuerySet(ChangeReportingQuerySet):
     def published(self):
         return self.filter(status=Provider.Status.PUBLISHED)
 
@@ -84,6 +88,9 @@ class ProviderQuerySet(ChangeReportingQuerySet):
         One indexed comparison: `basic_checks_current_until` is kept up to date from the checks.
         """
         return self.filter(basic_checks_current_until__gte=today or timezone.localdate())
+
+    def without_basic_checks_current(self, today=None):
+        return self.exclude(pk__in=self.model.objects.with_basic_checks_current(today).values("pk"))
 
     def with_expired_checks(self, today=None):
         today = today or timezone.localdate()
@@ -356,15 +363,27 @@ class CoverageDistrict(models.Model):
         self.outward = value.outward
 
 
-class CheckQuerySet(ChangeReportingQuerySet):
+class CheckQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        pks = set(self.values_list("provider_id", flat=True))
+        rows = super().update(**kwargs)
+        if moved_to := kwargs.get("provider_id", kwargs.get("provider")):
+            pks.add(getattr(moved_to, "pk", moved_to))
+        rows_updated.send(sender=Check, provider_ids=sorted(pks), fields=set(kwargs))
+        return rows
+
     def current(self, today=None):
-        """Verified and not past its expiry date: the only state shown publicly as a pass."""
+        """Verified and not past its expiry date: the only state shown publicly as a pass.
+
+        The SQL twin of `check_current_until`; a test holds the two to the same answers.
+        """
         today = today or timezone.localdate()
         return self.filter(status=Check.Status.VERIFIED).filter(
             Q(expires_on__isnull=True) | Q(expires_on__gte=today)
         )
 
     def expired(self, today=None):
+        """Verified once but past its expiry date, or marked expired by staff."""
         today = today or timezone.localdate()
         return self.filter(
             Q(status=Check.Status.EXPIRED) | Q(status=Check.Status.VERIFIED, expires_on__lt=today)
@@ -428,24 +447,9 @@ class Check(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.get_status_display()}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from .services import provider_refresh_checks
-
-        provider_refresh_checks(provider=self.provider)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        from .services import provider_refresh_checks
-
-        provider_refresh_checks(provider=self.provider)
-        return result
-
     def is_current(self, today=None):
-        today = today or timezone.localdate()
-        return self.status == self.Status.VERIFIED and (
-            self.expires_on is None or self.expires_on >= today
-        )
+        until = check_current_until(self.status, self.expires_on)
+        return until is not None and until >= (today or timezone.localdate())
 
     def public_status(self, today=None):
         """What the public may see: "verified" only while in date."""
@@ -482,12 +486,41 @@ class Check(models.Model):
             raise ValidationError({"expires_on": "The expiry date must be after the date verified"})
 
 
+def check_current_until(status, expires_on):
+    """The last day a check counts as current: its expiry date, `date.max` if it has none, or
+    None if it is not verified. The one Python statement of "is a check current"; its SQL twin is
+    `CheckQuerySet.current`, and `basics_current_until` below builds on it."""
+    if status != Check.Status.VERIFIED:
+        return None
+    return expires_on or date.max
+
+
 def basics_current_until(rows):
     """From a provider's (kind, status, expires_on) check rows: the day the first of the four
     basic checks runs out when all four are verified (date.max if none expire), else None."""
-    expiries = {
-        kind: expires_on or date.max
+    until = {
+        kind: check_current_until(status, expires_on)
         for kind, status, expires_on in rows
-        if status == Check.Status.VERIFIED and kind in Check.BASIC_KINDS
+        if kind in Check.BASIC_KINDS
     }
-    return min(expiries.values()) if len(expiries) == len(Check.BASIC_KINDS) else None
+    if len(until) < len(Check.BASIC_KINDS) or None in until.values():
+        return None
+    return min(until.values())
+
+
+class DirectoryVersion(models.Model):
+    """One row whose token changes whenever what the public can see might have changed.
+
+    Written only by `providers.changes`, once per transaction when it commits. Each web process
+    tags its search snapshot with the token it was built at and rebuilds when the stored token
+    differs. A token rather than a counter, so a rolled-back change can never make an old number
+    current again.
+    """
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        db_table = "search_directoryversion"  # where it was first created; kept so no data moves
+
+    def __str__(self):
+        return self.token

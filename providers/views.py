@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
-from search import geo
-from search.models import PostcodeArea
+from places import geo
+from places.models import PostcodeArea
 
 from .models import Provider
 

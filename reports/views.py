@@ -2,7 +2,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from directory.clients import request_client_key
+from core.clients import request_client_key
 from providers.models import Provider
 
 from .forms import ProblemReportForm

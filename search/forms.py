@@ -1,10 +1,24 @@
-import re
+"""What a person asks the search for: a place (PostcodeSearchForm) and filters (ProviderFilter).
 
+Adding a filter touches three places, and only these:
+1. here: its choices and a field on `ProviderFilter` (a yes/no provider column can simply join
+   `FLAG_FIELDS`);
+2. `search.snapshot`: its column in `Snapshot.__init__` and its test in `Snapshot._matches`
+   (a `FLAG_FIELDS` entry needs neither);
+3. the reference reading of the rules in `tests/search/test_snapshot_agreement.py` (`facts`).
+The staff admin filters listings with the queryset methods in `providers.models`, not these.
+"""
+
+import re
+from functools import cached_property
+
+import django_filters
 from django import forms
 
-from .geocoders import GeocodingError, geocode_place
-from .models import Postcode, PostcodeNotFound
-from .postcodes import InvalidPostcode
+from places.geocoders import GeocodingError, geocode_place
+from places.models import Postcode, PostcodeNotFound
+from places.postcodes import InvalidPostcode
+from providers.models import Audience, Provider, Service, ServiceCategory
 
 # Letters first, then letters, spaces and the punctuation of British place names.
 PLACE_NAME = re.compile(r"[A-Za-z][A-Za-z '\-,.&]{1,59}")
@@ -57,3 +71,76 @@ def filter_data(query):
         ]
         data.setlist(key, values)
     return data
+
+
+COST_CHOICES = [
+    ("free", "Free only"),
+    ("15", "Up to £15 an hour"),
+    ("20", "Up to £20 an hour"),
+    ("25", "Up to £25 an hour"),
+]
+FEATURE_CHOICES = [
+    ("direct_payments", "Accepts Direct Payments"),
+    ("checks", "All four basic checks current"),
+    ("cqc", "Registered with the CQC"),
+]
+WHEN_CHOICES = [
+    ("weekdays", "Weekdays"),
+    ("evenings", "Evenings"),
+    ("weekends", "Weekends"),
+    ("overnight", "Overnight"),
+]
+# Options of "Must have" and "When" that are a yes/no column of Provider, by option value.
+# "checks" (all four basic checks current on the day) is worked out from the checks instead.
+FLAG_FIELDS = {
+    "direct_payments": "accepts_direct_payments",
+    "cqc": "cqc_registered",
+    **{value: f"available_{value}" for value, _ in WHEN_CHOICES},
+}
+SORT_CHOICES = [
+    ("distance", "Distance"),
+    ("name", "Name"),
+    ("checked", "Most recently checked by the council"),
+]
+
+
+class ProviderFilter(django_filters.FilterSet):
+    category = django_filters.ModelMultipleChoiceFilter(
+        label="Type of help",
+        queryset=ServiceCategory.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    service = django_filters.ModelMultipleChoiceFilter(
+        label="Services",
+        queryset=Service.objects.select_related("category"),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    audience = django_filters.ModelMultipleChoiceFilter(
+        label="Who it is for",
+        queryset=Audience.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cost = django_filters.ChoiceFilter(label="Cost", choices=COST_CHOICES, empty_label="Any cost")
+    feature = django_filters.MultipleChoiceFilter(
+        label="Must have",
+        choices=FEATURE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    when = django_filters.MultipleChoiceFilter(
+        label="When",
+        choices=WHEN_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Provider
+        fields = []
+
+    @cached_property
+    def valid_data(self):
+        """Cleaned values of the fields that validated; unknown values are simply dropped."""
+        self.form.is_valid()
+        return {name: value for name, value in self.form.cleaned_data.items() if value}

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from directory.clients import request_client_key
+from core.clients import request_client_key
 from providers.models import Provider
 
 from .forms import NotesForm, ProviderForm, parse_action, valid_token

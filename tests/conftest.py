@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.utils import timezone
 
-from search.importers import import_postcodes, open_source
+from places.importers import import_postcodes, open_source
 
 from .factories import make_provider
 

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from places.models import PostcodeNotFound
 from providers.models import Check, Provider, Service, ServiceCategory
-from search.models import PostcodeNotFound
 
 from ..factories import add_basic_checks, add_check, make_provider
 

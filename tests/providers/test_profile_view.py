@@ -65,7 +65,7 @@ def test_profile_sections(client, provider):
 
 
 def test_coverage_map_is_drawn_around_the_area_never_the_base(client, provider):
-    from search.models import PostcodeArea
+    from places.models import PostcodeArea
 
     CoverageDistrict = provider.districts.model
     CoverageDistrict.objects.create(provider=provider, outward="CM2")

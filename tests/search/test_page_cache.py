@@ -1,5 +1,9 @@
 """The results page is built once per search, directory version and day, then reused: each visitor
-still gets their own shortlist buttons and form token, and no change is ever shown late."""
+still gets their own shortlist buttons and form token, and no change is ever shown late.
+
+Pages are only kept for committed data, so these tests run the commit hooks of their changes
+(`django_capture_on_commit_callbacks`), as a real commit would.
+"""
 
 import re
 from datetime import timedelta
@@ -28,9 +32,15 @@ def csrf_tokens(page):
 
 
 @pytest.fixture
-def listed(postcodes):
-    first = make_provider(name="Alpha Care", coverage_radius_miles=10)
-    make_provider(name="Bravo Care", coverage_radius_miles=10)
+def committed(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def listed(postcodes, committed):
+    with committed():
+        first = make_provider(name="Alpha Care", coverage_radius_miles=10)
+        make_provider(name="Bravo Care", coverage_radius_miles=10)
     return first
 
 
@@ -53,24 +63,29 @@ def test_each_visitor_gets_their_own_buttons(client, listed):
     assert f'name="next" value="{URL}?postcode=CM1+1RW"' in mine
 
 
-def test_a_change_is_never_shown_late(client, listed):
+def test_a_change_is_never_shown_late(client, listed, committed):
     assert "Alpha Care" in html(client.get(URL, SEARCH))
-    listed.name = "Alpha Home Care"
-    listed.save()
+    with committed():
+        listed.name = "Alpha Home Care"
+        listed.save()
     page = html(client.get(URL, SEARCH))
     assert "Alpha Home Care" in page
     assert buttons(page) == ["Add to", "Add to"]
 
 
-def test_checks_run_out_at_midnight_even_on_a_cached_page(client, listed, today, monkeypatch):
-    add_basic_checks(listed, expires_on=today)
+def test_checks_run_out_at_midnight_even_on_a_cached_page(
+    client, listed, today, monkeypatch, committed
+):
+    with committed():
+        add_basic_checks(listed, expires_on=today)
     assert "Expired" not in html(client.get(URL, SEARCH))
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: today + timedelta(1))
     assert "Expired" in html(client.get(URL, SEARCH))
 
 
-def test_a_name_cannot_forge_a_button(client, postcodes):
-    make_provider(name="Sneaky <!--shortlist-toggle:1-->", coverage_radius_miles=10)
+def test_a_name_cannot_forge_a_button(client, postcodes, committed):
+    with committed():
+        make_provider(name="Sneaky <!--shortlist-toggle:1-->", coverage_radius_miles=10)
     page = html(client.get(URL, SEARCH))
     assert len(buttons(page)) == 1
     assert "&lt;!--shortlist-toggle:1--&gt;" in page

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from geopy.distance import great_circle
 
+from places.models import Postcode
 from providers.models import Audience, CoverageDistrict, Provider, Service
-from search import views
-from search.models import Postcode
+from search import selectors
 
 from ..factories import add_basic_checks, add_check, make_provider
 
@@ -269,7 +269,7 @@ def test_odd_page_numbers_are_corrected(client, many, page, shown):
 
 
 def test_long_result_lists_link_to_nearby_pages_only(client, many, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)  # 25 providers: 13 pages
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)  # 25 providers: 13 pages
     html = search(client, postcode="CM1 1RW", page=7).content.decode()
     linked = re.findall(r'aria-label="Page (\d+)"', html)
     assert linked == ["1", "6", "7", "8", "13"]

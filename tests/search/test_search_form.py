@@ -6,9 +6,9 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from places.models import Location
+from places.postcodes import FULL, OUTWARD, SECTOR
 from search.forms import PostcodeSearchForm
-from search.models import Location
-from search.postcodes import FULL, OUTWARD, SECTOR
 
 ENTER = "Enter a postcode"
 NOT_A_POSTCODE = "Enter a real postcode, like CM1 1AA"

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from places.models import Postcode
 from providers.demo import STAFF_PASSWORD, STAFF_USERNAME, demo_load, demo_postcodes
-from search.models import Postcode
 
 
 class Command(BaseCommand):

@@ -8,49 +8,34 @@ queries and template). The test database is destroyed at the end, also on Ctrl-C
 stdout gets one JSON document; progress goes to stderr.
 """
 
-import contextlib
 import cProfile
 import gc
 import io
 import itertools
 import json
-import math
 import pstats
-import random
 import re
 import statistics
 import time
 import tracemalloc
-from datetime import date, timedelta
-from decimal import Decimal
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
-from django.core.management.color import no_style
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Min
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.utils import timezone
 
-from providers.demo import LEGAL_FORMS, weighted
-from providers.models import (
-    Audience,
-    Check,
-    CoverageDistrict,
-    Provider,
-    Service,
-    ServiceCategory,
-    basics_current_until,
-)
-from search import geo
-from search import index as search_index
-from search.index import directory_changed
-from search.models import Postcode, PostcodeArea
-from search.views import PAGE_SIZE
+from core.bulk import BulkTable, analyse
+from core.scratch import throwaway_database
+from places import geo
+from places.importers import POSTCODE_COLUMNS
+from places.models import Postcode, PostcodeArea
+from providers.models import Provider, ServiceCategory
+from providers.synthetic import DirectoryBuilder, cell_of
+from search import selectors, snapshot
 
 TARGETS = {"large_over_small": 1.5, "large_over_home": 3.0}
 KINDS = ("first", "repeat")
@@ -59,20 +44,8 @@ SEARCH_PLACES = 10
 # page from 1,000 providers, so most are in London: the worst case for 100,000 (most matches).
 PLACE_SPACING_MILES = 5
 WARM_UP_REQUESTS = 5
-CHUNK = 5000  # providers generated and written per round trip batch
 READ_CHUNK = 900  # ids per "id IN (...)" when sampling the real postcode table
-
-FOCUS = {
-    "personal-care": ("Home Care", "Help with washing, dressing and getting ready for the day."),
-    "help-at-home": ("Home Help", "Cleaning, shopping, meals and a friendly face at home."),
-    "carer-respite": ("Carers' Breaks", "A few hours off for unpaid carers, knowing all is well."),
-    "out-and-about": ("Days Out", "Company and transport to get out and meet people nearby."),
-}
-FIRST_NAMES = "Ann Bev Carys Dilys Eve Fay Gwen Hazel Amir Ben Colin Dev Emyr Frank Huw Kofi Raj"
-SURNAMES = "Abbott Baxter Carter Davies Ellis Hughes Iqbal Jones Kaur Lloyd Morgan Nowak Shah"
-TOWN_NAMES = "Ashby Brookford Cliffton Dunmere Eastwick Fairholm Greyford Hollin Kingsmead Lowbury"
-RADII = [0, 3, 5, 5, 8, 10, 10, 15, 20]
-CHECK_LIFETIME_DAYS = {Check.Kind.DBS: 1095, Check.Kind.INSURANCE: 365}
+AREA_COLUMNS = ["code", "kind", "latitude", "longitude", "postcode_count"]
 
 
 class Command(BaseCommand):
@@ -191,16 +164,13 @@ class Command(BaseCommand):
         stride = max(1, (bounds["high"] - bounds["low"] + 1) // sample)
         ids = range(bounds["low"], bounds["high"] + 1, stride)
         self.info(f"Reading every {stride}th postcode of {connection.settings_dict['NAME']}")
-        columns = ["postcode", "outward", "sector", "latitude", "longitude", "admin_district"]
         postcodes = []
         for start in range(0, len(ids), READ_CHUNK):
             chunk = list(ids[start : start + READ_CHUNK])
-            postcodes += Postcode.objects.filter(pk__in=chunk).order_by("pk").values_list(*columns)
-        areas = list(
-            PostcodeArea.objects.order_by("pk").values_list(
-                "code", "kind", "latitude", "longitude", "postcode_count"
+            postcodes += (
+                Postcode.objects.filter(pk__in=chunk).order_by("pk").values_list(*POSTCODE_COLUMNS)
             )
-        )
+        areas = list(PostcodeArea.objects.order_by("pk").values_list(*AREA_COLUMNS))
         connection.close()
         return postcodes, areas
 
@@ -230,18 +200,21 @@ class Command(BaseCommand):
             # The postcode nearest the middle of the cell's postcodes: a town centre.
             nearest = min(rows, key=lambda r: (r[3] - lat) ** 2 + (r[4] - lon) ** 2)
             postcode = nearest[0]
-            if fetch(client, search_url(postcode), allow_empty=True) < PAGE_SIZE:
+            if fetch(client, search_url(postcode), allow_empty=True) < selectors.PAGE_SIZE:
                 continue
             turn = number % len(categories)
             for filters in filter_choices(categories[turn:] + categories[:turn]):
-                if fetch(client, search_url(postcode, filters), allow_empty=True) >= PAGE_SIZE:
+                if (
+                    fetch(client, search_url(postcode, filters), allow_empty=True)
+                    >= selectors.PAGE_SIZE
+                ):
                     places.append((postcode, filters))
                     break
             if len(places) == SEARCH_PLACES:
                 break
         if not places:
             raise CommandError(
-                f"No sampled postcode has {PAGE_SIZE} results at the small size; "
+                f"No sampled postcode has {selectors.PAGE_SIZE} results at the small size; "
                 "try a larger --small."
             )
         return places
@@ -294,10 +267,10 @@ class Command(BaseCommand):
         """Seconds for a process to rebuild its search snapshot (as after a staff edit), and the
         megabytes it holds, from a second build under tracemalloc (which slows it down)."""
         begun = time.perf_counter()
-        directory = search_index.current()
+        directory = snapshot.current()
         seconds = round(time.perf_counter() - begun, 2)
         tracemalloc.start()
-        copy = search_index.DirectoryIndex.build()
+        copy = snapshot.Snapshot.build()
         held, _ = tracemalloc.get_traced_memory()  # while the copy is alive
         tracemalloc.stop()
         del copy
@@ -353,416 +326,11 @@ class Command(BaseCommand):
             )
 
 
-# The throwaway database ---------------------------------------------------------------------------
-
-
-class throwaway_database:  # noqa: N801 - reads like a function at its `with`
-    """Create a test database beside the configured one and destroy it on the way out."""
-
-    def __init__(self, info):
-        self.info = info
-
-    def __enter__(self):
-        settings_dict = connection.settings_dict
-        self.real_name = settings_dict["NAME"]
-        self.test_settings = settings_dict.setdefault("TEST", {})
-        self.old_test_name = self.test_settings.get("NAME")
-        if connection.vendor == "sqlite":
-            stem = Path(str(self.real_name)).stem
-            test_name = str(Path(settings.BASE_DIR) / "var" / f"benchmark_{stem}.sqlite3")
-        else:
-            test_name = f"benchmark_{self.real_name}"
-        if test_name == self.real_name:
-            raise CommandError(f"Refusing to use {test_name}: it is the configured database.")
-        self.test_settings["NAME"] = self.test_name = test_name
-        self.info(f"Creating the throwaway database {test_name} (migrations)...")
-        try:
-            connection.creation.create_test_db(
-                verbosity=0, autoclobber=True, serialize=False, keepdb=False
-            )
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return test_name
-
-    def __exit__(self, *exc_info):
-        try:
-            if connection.settings_dict["NAME"] == self.test_name:
-                connection.creation.destroy_test_db(self.real_name, verbosity=0)
-            else:
-                # Interrupted inside create_test_db, before it switched over: the configured
-                # database is still selected, so drop only the test database, by its own name.
-                connection.close()
-                with contextlib.suppress(DatabaseError, OSError):  # if it was ever created
-                    connection.creation._destroy_test_db(self.test_name, verbosity=0)
-        finally:
-            self.test_settings["NAME"] = self.old_test_name
-            connection.settings_dict["NAME"] = self.real_name
-            settings.DATABASES[connection.alias]["NAME"] = self.real_name
-        if connection.vendor == "sqlite":
-            for suffix in ("-wal", "-shm", "-journal"):
-                Path(self.test_name + suffix).unlink(missing_ok=True)
-        self.info(f"Destroyed the throwaway database {self.test_name}")
-        return False
-
-
-# Bulk writing ---------------------------------------------------------------------------------------
-
-
-class Table:
-    """Bulk writes of plain tuples (COPY on PostgreSQL, executemany elsewhere), filling the
-    columns not given with the model's defaults."""
-
-    def __init__(self, model, given):
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        self.table = model._meta.db_table
-        fields = {field.attname: field for field in model._meta.concrete_fields}
-        self.columns = [fields[name].column for name in given]
-        self.constants = ()
-        for name, field in fields.items():
-            if name in given or field.primary_key:
-                continue
-            if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
-                value = now
-            else:
-                value = field.get_db_prep_save(field.get_default(), connection)
-            self.columns.append(field.column)
-            self.constants += (value,)
-
-    def insert(self, rows):
-        if not rows:
-            return
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(column) for column in self.columns)
-        rows = [row + self.constants for row in rows] if self.constants else rows
-        with connection.cursor() as wrapper:
-            cursor = wrapper.cursor  # the driver's own: no debug logging, COPY available
-            if connection.vendor == "postgresql":
-                copy = f"COPY {quote(self.table)} ({columns}) FROM STDIN"
-                if hasattr(cursor, "copy_expert"):  # psycopg2
-                    cursor.copy_expert(copy, io.StringIO("".join(map(copy_line, rows))))
-                else:  # psycopg 3
-                    with cursor.copy(copy) as writer:
-                        for row in rows:
-                            writer.write_row(row)
-                return
-            placeholders = ", ".join(["%s"] * len(self.columns))
-            sql = f"INSERT INTO {quote(self.table)} ({columns}) VALUES ({placeholders})"
-            cursor.executemany(sql, rows)
-
-
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def copy_value(value):
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, date):  # and datetime: ISO 8601, with its offset when aware
-        return value.isoformat()
-    return str(value).translate(COPY_ESCAPES)
-
-
-def copy_line(row):
-    return "\t".join(map(copy_value, row)) + "\n"
-
-
 def load_postcodes(postcodes, areas):
     with transaction.atomic():
-        Table(
-            Postcode, ["postcode", "outward", "sector", "latitude", "longitude", "admin_district"]
-        ).insert(postcodes)
-        Table(PostcodeArea, ["code", "kind", "latitude", "longitude", "postcode_count"]).insert(
-            areas
-        )
+        BulkTable(Postcode, POSTCODE_COLUMNS).insert(postcodes)
+        BulkTable(PostcodeArea, AREA_COLUMNS).insert(areas)
     analyse()
-
-
-@contextlib.contextmanager
-def bulk_load_mode(tables):
-    """Write fast into `tables`, then leave them exactly as the migrations made them.
-
-    Indexes that back no constraint are dropped and built again after (one sorted build beats
-    millions of scattered index inserts), foreign keys are checked once at the end rather than
-    row by row, and SQLite gets a 256 MB page cache while writing only: timings run with the
-    default cache, as a deployment does.
-    """
-    quote = connection.ops.quote_name
-    vendor = connection.vendor
-    indexes, foreign_keys, cache_size = [], [], None
-    with connection.cursor() as cursor:
-        if vendor == "sqlite":
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})",
-                tables,
-            )
-            indexes = cursor.fetchall()
-            cursor.execute("PRAGMA cache_size")
-            (cache_size,) = cursor.fetchone()
-            cursor.execute("PRAGMA cache_size = -262144")
-        elif vendor == "postgresql":
-            cursor.execute(
-                "SELECT index_class.relname, pg_get_indexdef(index_class.oid) FROM pg_index "
-                "JOIN pg_class index_class ON index_class.oid = pg_index.indexrelid "
-                "JOIN pg_class table_class ON table_class.oid = pg_index.indrelid "
-                "WHERE table_class.relname = ANY(%s) AND NOT EXISTS "
-                "(SELECT 1 FROM pg_constraint WHERE pg_constraint.conindid = pg_index.indexrelid)",
-                [tables],
-            )
-            indexes = cursor.fetchall()
-            cursor.execute(
-                "SELECT table_class.relname, pg_constraint.conname, "
-                "pg_get_constraintdef(pg_constraint.oid) FROM pg_constraint "
-                "JOIN pg_class table_class ON table_class.oid = pg_constraint.conrelid "
-                "WHERE pg_constraint.contype = 'f' AND table_class.relname = ANY(%s)",
-                [tables],
-            )
-            foreign_keys = cursor.fetchall()
-            for table, name, _ in foreign_keys:
-                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {quote(name)}")
-    with connection.constraint_checks_disabled():  # SQLite's foreign keys; no-op elsewhere
-        yield  # on an error or Ctrl-C, nothing to put back: the whole database is dropped
-    with connection.cursor() as cursor:
-        for _, definition in indexes:
-            cursor.execute(definition)
-        for table, name, definition in foreign_keys:  # validates every row, in one pass
-            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
-        if cache_size is not None:
-            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
-    if vendor == "sqlite":
-        connection.check_constraints(table_names=tables)
-
-
-def analyse():
-    """Planner statistics, as autovacuum would gather them on a live PostgreSQL database.
-
-    SQLite is left as a deployment leaves it: Django never runs ANALYZE there.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-
-
-class DirectoryBuilder:
-    """Synthetic published providers on sampled real postcodes, written in bulk.
-
-    Every provider is placed on a uniformly chosen sampled postcode, so their density follows
-    where people live. Same seed, same providers; `add` continues the same sequence.
-    """
-
-    def __init__(self, postcodes, areas, *, seed, progress):
-        self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
-        self.progress = progress
-        self.postcodes = postcodes
-        self.outwards = {code: (lat, lon) for code, kind, lat, lon, _ in areas if kind == "outward"}
-        self.outward_cells = {}
-        for code, (lat, lon) in self.outwards.items():
-            self.outward_cells.setdefault(cell_of(lat, lon), []).append(code)
-        self.neighbours = {}
-        self.towns = {}
-        self.today = timezone.localdate()
-        self.categories = {
-            category.slug: list(category.services.order_by("pk").values_list("pk", flat=True))
-            for category in ServiceCategory.objects.all()
-        }
-        self.all_services = list(Service.objects.order_by("pk").values_list("pk", flat=True))
-        self.audiences = list(Audience.objects.order_by("pk").values_list("pk", flat=True))
-        self.first_names, self.surnames = FIRST_NAMES.split(), SURNAMES.split()
-        self.town_names = TOWN_NAMES.split()
-        self.next_id = (Provider.objects.aggregate(high=Max("pk"))["high"] or 0) + 1
-        self.provider_columns = [
-            "id",
-            "name",
-            "slug",
-            "summary",
-            "description",
-            "legal_form",
-            "workers",
-            "contact_name",
-            "base_postcode",
-            "latitude",
-            "longitude",
-            "area_outward",
-            "area_latitude",
-            "area_longitude",
-            "town",
-            "coverage_radius_miles",
-            "is_free",
-            "hourly_rate_min",
-            "hourly_rate_max",
-            "accepts_direct_payments",
-            "available_weekdays",
-            "available_evenings",
-            "available_weekends",
-            "available_overnight",
-            "cqc_registered",
-            "cqc_location_id",
-            "status",
-            "last_checked_by_council",
-            "basic_checks_current_until",
-        ]
-        self.tables = {
-            "providers": Table(Provider, self.provider_columns),
-            "services": Table(Provider.services.through, ["provider_id", "service_id"]),
-            "audiences": Table(Provider.audiences.through, ["provider_id", "audience_id"]),
-            "checks": Table(Check, ["provider_id", "kind", "status", "verified_on", "expires_on"]),
-            "districts": Table(CoverageDistrict, ["provider_id", "outward"]),
-        }
-
-    def add(self, count):
-        """Write `count` more providers; returns the seconds it took."""
-        begun = time.perf_counter()
-        written, writing = 0, 0.0
-        tables = [table.table for table in self.tables.values()]
-        with bulk_load_mode(tables):
-            while written < count:
-                batch = min(CHUNK, count - written)
-                rows = {name: [] for name in self.tables}
-                for _ in range(batch):
-                    self.provider(rows)
-                write_begun = time.perf_counter()
-                with transaction.atomic():
-                    for name, table in self.tables.items():
-                        table.insert(rows[name])
-                writing += time.perf_counter() - write_begun
-                written += batch
-                self.progress(f"\rProviders: {written:,}/{count:,}", ending="")
-        self.progress("")
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [Provider]):
-                cursor.execute(sql)
-        analyse()
-        seconds = time.perf_counter() - begun
-        self.progress(f"Wrote {count:,} providers in {seconds:.1f}s ({writing:.1f}s in INSERTs)")
-        directory_changed()  # bulk inserts send no signals
-        return seconds
-
-    def provider(self, rows):
-        rng = self.rng
-        pk = self.next_id
-        self.next_id += 1
-        postcode, outward, _, latitude, longitude, _ = rng.choice(self.postcodes)
-        area_latitude, area_longitude = self.outwards.get(outward, (None, None))
-        focus = rng.choice(list(FOCUS))
-        trade, summary = FOCUS[focus]
-        first, surname = rng.choice(self.first_names), rng.choice(self.surnames)
-        legal_form = weighted(rng, LEGAL_FORMS)
-        free = legal_form == Provider.LegalForm.CHARITY or rng.random() < 0.05
-        low = None if free else Decimal(rng.randrange(1400, 2600, 50)) / 100
-        high = None if free else low + rng.choice([0, 2, 3, 5])
-        radius = rng.choice(RADII)
-        registered = focus == "personal-care" and legal_form == Provider.LegalForm.LIMITED_COMPANY
-        town = self.town(outward)
-        checks = self.checks(pk)
-        rows["providers"].append(
-            (
-                pk,
-                f"{first} {surname} {trade}",
-                f"bench-{pk}",
-                summary,
-                f"Synthetic benchmark listing in {town}. {summary}",
-                legal_form,
-                1 if legal_form == Provider.LegalForm.SOLE_TRADER else rng.randint(2, 8),
-                f"{first} {surname}",
-                postcode,
-                latitude,
-                longitude,
-                outward,
-                area_latitude,
-                area_longitude,
-                town,
-                radius,
-                free,
-                low,
-                high,
-                rng.random() < 0.7,
-                rng.random() < 0.9,
-                rng.random() < 0.4,
-                rng.random() < 0.45,
-                focus == "personal-care" and rng.random() < 0.3,
-                registered,
-                f"1-{rng.randint(100000000, 999999999)}" if registered else "",
-                Provider.Status.PUBLISHED,
-                self.today - timedelta(days=rng.randint(5, 300)),
-                basics_current_until(
-                    (kind, status, expires) for _, kind, status, _, expires in checks
-                ),
-            )
-        )
-
-        services = set(rng.sample(self.categories[focus], k=min(3, len(self.categories[focus]))))
-        services.update(rng.sample(self.all_services, k=rng.randint(0, 2)))
-        rows["services"] += [(pk, service) for service in sorted(services)]
-        audiences = rng.sample(self.audiences, k=min(len(self.audiences), rng.randint(1, 3)))
-        rows["audiences"] += [(pk, audience) for audience in sorted(audiences)]
-        rows["checks"] += checks
-
-        districts = []
-        if radius == 0 or rng.random() < 0.25:
-            districts = [outward, *self.nearby_outwards(outward)[: rng.randint(0, 3)]]
-        rows["districts"] += [(pk, district) for district in districts]
-
-    def checks(self, pk):
-        """The four basic checks: mostly verified and current, some expired or awaiting."""
-        rng, today = self.rng, self.today
-        all_current = rng.random() < 0.7
-        rows = []
-        for kind in Check.BASIC_KINDS:
-            lifetime = CHECK_LIFETIME_DAYS.get(kind, 730)
-            roll = 0.0 if all_current else rng.random()
-            if roll < 0.6:
-                verified = today - timedelta(days=rng.randint(20, 300))
-                rows.append(
-                    (pk, kind, Check.Status.VERIFIED, verified, verified + timedelta(lifetime))
-                )
-            elif roll < 0.8:
-                old = today - timedelta(days=lifetime + rng.randint(10, 120))
-                status = rng.choice([Check.Status.VERIFIED, Check.Status.EXPIRED])
-                rows.append((pk, kind, status, old, old + timedelta(lifetime)))
-            elif roll < 0.93:
-                rows.append((pk, kind, Check.Status.AWAITING, None, None))
-            else:
-                rows.append((pk, kind, Check.Status.NOT_PROVIDED, None, None))
-        return rows
-
-    def nearby_outwards(self, outward):
-        """Other postcode districts whose centres are nearest this one's, nearest first."""
-        if outward not in self.neighbours:
-            found = []
-            if outward in self.outwards:
-                lat, lon = self.outwards[outward]
-                row, column = cell_of(lat, lon)
-                for dr in (-1, 0, 1):
-                    for dc in (-1, 0, 1):
-                        found += self.outward_cells.get((row + dr, column + dc), [])
-                stretch = math.cos(math.radians(lat))
-                found = sorted(
-                    (code for code in found if code != outward),
-                    key=lambda code: (
-                        (self.outwards[code][0] - lat) ** 2
-                        + ((self.outwards[code][1] - lon) * stretch) ** 2
-                    ),
-                )
-            self.neighbours[outward] = found[:3]
-        return self.neighbours[outward]
-
-    def town(self, outward):
-        if outward not in self.towns:
-            self.towns[outward] = self.rng.choice(self.town_names)
-        return self.towns[outward]
-
-
-# Helpers --------------------------------------------------------------------------------------------
-
-
-def cell_of(latitude, longitude):
-    """A grid cell of about 7 by 6.5 miles: where the busiest places are, and nearby districts."""
-    return math.floor(latitude / 0.1), math.floor(longitude / 0.15)
 
 
 def settle():

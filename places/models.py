@@ -1,3 +1,5 @@
+"""Postcodes, sectors and districts: the places people search from and providers are based in."""
+
 from django.db import models
 
 from .postcodes import FULL, OUTWARD, SECTOR, PostcodeValue
@@ -64,6 +66,9 @@ class Postcode(models.Model):
 
     objects = PostcodeQuerySet.as_manager()
 
+    class Meta:
+        db_table = "search_postcode"  # where it was first created; kept so no data moves
+
     def __str__(self):
         return self.postcode
 
@@ -79,19 +84,8 @@ class PostcodeArea(models.Model):
     longitude = models.FloatField()
     postcode_count = models.PositiveIntegerField()
 
+    class Meta:
+        db_table = "search_postcodearea"
+
     def __str__(self):
         return self.code
-
-
-class DirectoryVersion(models.Model):
-    """One row whose token changes whenever published listings might have changed.
-
-    Each process keeps the directory's search snapshot (`search.index`) tagged with the token it
-    was built at, and rebuilds it when the stored token differs. A token rather than a counter, so
-    a rolled-back change can never make an old number current again.
-    """
-
-    token = models.CharField(max_length=32)
-
-    def __str__(self):
-        return self.token

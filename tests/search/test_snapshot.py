@@ -1,4 +1,4 @@
-"""The search snapshot (`search.index`): built from published listings only, and never stale.
+"""The search snapshot (`search.snapshot`): built from published listings only, and never stale.
 
 Each test searches first, so a snapshot exists, then changes the directory the way staff would and
 searches again: the second page must show the change.
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from providers.models import Check, CoverageDistrict, Provider, Service, ServiceCategory
-from search import index
+from search import snapshot
 
 from ..factories import add_basic_checks, add_check, make_provider
 
@@ -41,9 +41,9 @@ def test_snapshot_holds_published_listings_only(postcodes):
     make_provider(name="Live")
     for status in ["draft", "pending", "suspended", "archived"]:
         make_provider(name=status.title(), status=status)
-    snapshot = index.current()
-    assert snapshot.size == 1
-    assert [listing.name for listing in snapshot.listings] == ["Live"]
+    current = snapshot.current()
+    assert current.size == 1
+    assert [listing.name for listing in current.listings] == ["Live"]
 
 
 def test_unpublishing_removes_from_list_and_map_at_once(client, listed):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.postcodes import (
+from places.postcodes import (
     FULL,
     MAX_INPUT_LENGTH,
     OUTWARD,

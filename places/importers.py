@@ -21,7 +21,11 @@ from pathlib import Path
 from django.db import connection, transaction
 from pyproj import Transformer
 
+from core.bulk import BulkTable
+
 from .models import Postcode, PostcodeArea
+
+POSTCODE_COLUMNS = ["postcode", "outward", "sector", "latitude", "longitude", "admin_district"]
 
 
 class SourceError(Exception):
@@ -266,26 +270,6 @@ def _convert(batch, grid, transformer):
     ]
 
 
-def _copy_postgresql(cursor, table, batch):
-    buffer = io.StringIO()
-    for row in batch:
-        buffer.write("\t".join(str(value) for value in row))
-        buffer.write("\n")
-    buffer.seek(0)
-    cursor.copy_expert(
-        f"COPY {table} (postcode, outward, sector, latitude, longitude, admin_district) FROM STDIN",
-        buffer,
-    )
-
-
-def _insert_sqlite(cursor, table, batch):
-    cursor.executemany(
-        f"INSERT INTO {table} (postcode, outward, sector, latitude, longitude, admin_district) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        batch,
-    )
-
-
 def _refresh_areas(cursor):
     postcodes = Postcode._meta.db_table
     areas = PostcodeArea._meta.db_table
@@ -312,10 +296,9 @@ def import_postcodes(source, *, batch_size=20000, progress=None):
 
 def _replace_table(source, batch_size, progress):
     table = Postcode._meta.db_table
-    vendor = connection.vendor
+    loader = BulkTable(Postcode, POSTCODE_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")
-        raw = cursor.cursor  # the DB-API cursor: COPY and executemany without ORM overhead
         seen = set()
         for batch in iter_batches(source, batch_size, progress):
             unique = []
@@ -323,10 +306,7 @@ def _replace_table(source, batch_size, progress):
                 if row[0] not in seen:
                     seen.add(row[0])
                     unique.append(row)
-            if vendor == "postgresql":
-                _copy_postgresql(raw, table, unique)
-            else:
-                _insert_sqlite(raw, table, unique)
+            loader.insert(unique)
         if not seen:
             # Rolls back the DELETE: a wrong file must never empty a working table.
             raise SourceError(
@@ -336,7 +316,7 @@ def _replace_table(source, batch_size, progress):
         count = len(seen)
     if progress:
         progress.finish()
-    if vendor == "postgresql":
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table}")
     return count

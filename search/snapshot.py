@@ -1,4 +1,5 @@
-"""The published directory held in memory, so the results page costs about the same at any size.
+"""The search snapshot: the published directory held in memory, so a results page costs about the
+same at any size.
 
 A city search in a big directory is covered by thousands of providers, and the page needs all of
 them: the total, a count beside every filter option, and the map. Counting those in SQL took four
@@ -7,45 +8,32 @@ are answered with numpy arrays, a column per fact and a row per provider, in a f
 the page then reads only its 20 providers from the database.
 
 The snapshot is built from `Provider.public_objects`, so it only ever holds published listings.
-Every write to a provider, its checks or districts, or the taxonomy stores a new version token
-(`directory_changed`, called from `search.signals` and from queryset updates of providers and
-checks). Each search reads the token (one indexed query) and rebuilds the snapshot when it
-differs, so every process sees a change on its next search. Cached results pages are keyed on the
-token too, so they go out of date at the same moment.
+It is tagged with the directory version token (`providers.changes`), which every change to what
+the public sees replaces when it commits; `current()` reads the token on each search (one indexed
+query) and rebuilds when it differs, so every process sees a change on its next search.
 """
 
 import math
 import threading
-import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from django.db import connection
 
+from places import geo
+from providers import changes
 from providers.models import CoverageDistrict, Provider, area_label
 
-from . import geo
-from .filters import COST_CHOICES, FEATURE_CHOICES, WHEN_CHOICES
-from .models import DirectoryVersion
+from .forms import COST_CHOICES, FEATURE_CHOICES, FLAG_FIELDS, WHEN_CHOICES
 
 CHUNK = 5000
 GROUPS = ("category", "service", "audience")  # any ticked option in one of these may match
-WHEN = [value for value, _ in WHEN_CHOICES]
 NEVER = -1  # the day number stored for "no date"
-
-
-def directory_changed():
-    """Tell every process its search snapshot is out of date."""
-    token = uuid.uuid4().hex
-    if not DirectoryVersion.objects.filter(pk=1).update(token=token):
-        DirectoryVersion.objects.update_or_create(pk=1, defaults={"token": token})
 
 
 @dataclass(frozen=True)
 class Filters:
-    """The ticked filters, as plain values (see `search.filters.ProviderFilter`)."""
+    """The ticked filters, as plain values (see `search.forms.ProviderFilter`)."""
 
     category: frozenset[str] = frozenset()  # slugs
     service: frozenset[str] = frozenset()
@@ -77,14 +65,11 @@ class Listing(NamedTuple):
     slug: str
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    listing: Listing
-    distance_sq: float | None  # degrees squared from the private base; shown only rounded
+class Hit(NamedTuple):
+    """One provider in a search's results, with its distance from the searched place."""
 
-    @property
-    def pk(self):
-        return self.listing.pk
+    pk: int
+    distance_sq: float | None  # degrees squared; shown only rounded
 
 
 @dataclass
@@ -98,10 +83,10 @@ class Results:
         return len(self.order)
 
 
-class DirectoryIndex:
+class Snapshot:
     """Columns over the published providers, rows sorted by the latitude of their base."""
 
-    token = None  # the directory version it was built at, set by `current()`
+    token = None  # the directory version it was built at; None: built for one request only
 
     def __init__(self, providers, tags, districts):
         providers.sort(key=lambda p: math.inf if p["latitude"] is None else p["latitude"])
@@ -130,14 +115,10 @@ class DirectoryIndex:
         self.reach_sq = np.where(radius > 0, (radius / geo.MILES_PER_DEGREE) ** 2, -1.0)
         self.is_free = column("is_free", bool)
         self.rate_min = column("hourly_rate_min", float, math.nan)
-        self.features = {
-            "direct_payments": column("accepts_direct_payments", bool),
-            "cqc": column("cqc_registered", bool),
-        }
+        self.flags = {name: column(field, bool) for name, field in FLAG_FIELDS.items()}
         self.checks_until = np.array(
             [_day(p["basic_checks_current_until"]) for p in providers], np.int64
         )
-        self.when = {when: column(f"available_{when}", bool) for when in WHEN}
         self.last_checked = np.array(
             [_day(p["last_checked_by_council"]) for p in providers], np.int64
         )
@@ -155,10 +136,10 @@ class DirectoryIndex:
                 if pk in row_of:
                     self.tags[group][row_of[pk], self.tag_columns[group][slug]] = True
 
-        district_rows = defaultdict(list)
+        district_rows = {}
         for pk, outward in districts:
             if pk in row_of:
-                district_rows[outward].append(row_of[pk])
+                district_rows.setdefault(outward, []).append(row_of[pk])
         self.district_rows = {k: np.array(v, np.int64) for k, v in district_rows.items()}
         self.max_radius = float(radius.max()) if self.size else 0.0
 
@@ -183,11 +164,9 @@ class DirectoryIndex:
             "coverage_radius_miles",
             "is_free",
             "hourly_rate_min",
-            "accepts_direct_payments",
-            "cqc_registered",
             "basic_checks_current_until",
             "last_checked_by_council",
-            *(f"available_{when}" for when in WHEN),
+            *FLAG_FIELDS.values(),
         ]
         providers = [
             dict(zip(columns, row, strict=True))
@@ -258,21 +237,19 @@ class DirectoryIndex:
             return self.is_free[rows]
         return self.is_free[rows] | (self.rate_min[rows] <= float(cost))  # NaN: no rate given
 
-    def _feature_match(self, rows, feature, today):
-        if feature == "checks":
+    def _flag_match(self, rows, flag, today):
+        if flag == "checks":
             return self.checks_until[rows] >= today.toordinal()
-        return self.features[feature][rows]
+        return self.flags[flag][rows]
 
     def _matches(self, rows, filters, today):
         """Yes/no per row for each any-of group, for the cost, and for all the other filters."""
         groups = {
             group: self._group_match(group, rows, getattr(filters, group)) for group in GROUPS
         }
-        others = np.ones(len(rows), bool)  # "must have" and "when"
-        for feature in filters.feature:
-            others &= self._feature_match(rows, feature, today)
-        for when in filters.when:
-            others &= self.when[when][rows]
+        others = np.ones(len(rows), bool)  # "must have" and "when": every ticked one must hold
+        for flag in filters.feature | filters.when:
+            others &= self._flag_match(rows, flag, today)
         return groups, self._cost_match(rows, filters.cost), others
 
     def search(self, location, filters, *, sort, today):
@@ -303,10 +280,11 @@ class DirectoryIndex:
         }
         result = rows[passing]
         facets["feature"] = {
-            value: int(self._feature_match(result, value, today).sum())
-            for value, _ in FEATURE_CHOICES
+            value: int(self._flag_match(result, value, today).sum()) for value, _ in FEATURE_CHOICES
         }
-        facets["when"] = {when: int(self.when[when][result].sum()) for when in WHEN}
+        facets["when"] = {
+            value: int(self._flag_match(result, value, today).sum()) for value, _ in WHEN_CHOICES
+        }
         facets["total"] = len(result)
 
         everywhere = np.full(self.size, np.inf)
@@ -323,10 +301,10 @@ class DirectoryIndex:
             keys = (name, distance)
         return rows[np.lexsort(keys)]  # lexsort sorts by the last key first
 
-    def found(self, rows, distance_sq):
-        """Snapshot rows as `Found` items, for the page and the map."""
+    def hits(self, rows, distance_sq):
+        """Snapshot rows as `Hit`s (provider id and distance), for reading the providers."""
         return [
-            Found(self.listings[row], None if math.isinf(d) else float(d))
+            Hit(self.listings[row].pk, None if math.isinf(d) else float(d))
             for row, d in zip(rows.tolist(), distance_sq[rows].tolist(), strict=True)
         ]
 
@@ -343,8 +321,8 @@ class DirectoryIndex:
         return areas, providers
 
     def nearest(self, location, miles, filters, *, today, exclude, limit):
-        """The `limit` nearest providers based within `miles` that pass every filter and are
-        not in `exclude` (rows), nearest first."""
+        """`Hit`s for the `limit` nearest providers based within `miles` that pass every filter
+        and are not in `exclude` (rows), nearest first."""
         rows, distance_sq = self.based_near(location, miles)
         groups, cost_match, others = self._matches(rows, filters, today)
         keep = cost_match & others & ~np.isin(rows, exclude)
@@ -354,7 +332,7 @@ class DirectoryIndex:
         order = np.lexsort((self.name_rank[rows], distance_sq))[:limit]
         everywhere = np.full(self.size, np.inf)
         everywhere[rows] = distance_sq
-        return self.found(rows[order], everywhere)
+        return self.hits(rows[order], everywhere)
 
 
 def _day(value):
@@ -364,27 +342,24 @@ def _day(value):
 # The snapshot each process keeps ------------------------------------------------------------------
 
 _lock = threading.Lock()
-_snapshot = {"token": object(), "index": None}
-
-
-def current_token():
-    """The stored version token. Plain SQL: every search reads it, and building the same ORM query
-    each time costs more than running it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT token FROM search_directoryversion WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else None
+_kept = {"token": object(), "snapshot": None}
 
 
 def current():
-    """This process's snapshot of the published directory, rebuilt if anything has changed."""
-    token = current_token()
-    if _snapshot["token"] != token or _snapshot["index"] is None:
+    """This process's snapshot of the published directory, rebuilt if anything has changed.
+
+    While this connection holds changes that have not committed (`changes.pending()`), it gets a
+    snapshot of its own, untagged, so that neither it nor a page built from it is kept.
+    """
+    if changes.pending():
+        return Snapshot.build()
+    token = changes.current_token()
+    if _kept["token"] != token or _kept["snapshot"] is None:
         with _lock:
-            if _snapshot["token"] != token or _snapshot["index"] is None:
+            if _kept["token"] != token or _kept["snapshot"] is None:
                 # Token first, then data: a change landing in between leaves us labelled with the
                 # older token, so the next search rebuilds rather than trusting stale data.
-                _snapshot["index"] = DirectoryIndex.build()
-                _snapshot["index"].token = token
-                _snapshot["token"] = token
-    return _snapshot["index"]
+                snapshot = Snapshot.build()
+                snapshot.token = token
+                _kept["snapshot"], _kept["token"] = snapshot, token
+    return _kept["snapshot"]

@@ -1,0 +1,244 @@
+"""The one owner of "the directory changed".
+
+Every way a listing's public facts can change ends up here:
+- saves and deletes of providers, checks, covered districts and the taxonomy, including the
+  admin's "Delete selected", cascades and `loaddata` (Django's model signals, connected below);
+- `update()` on providers and checks (`rows_updated`, sent by their querysets);
+- changes to a provider's services and audiences (`m2m_changed`);
+- bulk writes that bypass the ORM (the benchmark's builder, imports), which call
+  `listings_changed` themselves.
+
+For each change this module does two things:
+1. It recomputes the changed providers' derived columns (`basic_checks_current_until`, and the
+   map points when the base postcode changed) from their `Check` rows, inside the writer's
+   transaction, so a derived column never disagrees with the rows committed beside it. Inside
+   `collecting()` the work waits for the end of the block and is done once, set-based.
+2. It stores a new directory version token once per transaction, when it commits. Each web
+   process tags its search snapshot (`search.snapshot`) and cached results pages with the token
+   and rebuilds when the stored one differs. Until the commit, the change is `pending()` on this
+   connection, and a search on the same connection (as in a test, which runs inside one
+   transaction) reads the directory afresh instead of trusting a snapshot from before the change.
+
+`listings_refresh_all` repairs every derived column, for example after a crash between a write
+and its commit hook, or after importing new postcode data (`manage.py refresh_listings`).
+"""
+
+import logging
+import threading
+import uuid
+from collections import defaultdict
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from places.models import Postcode, PostcodeArea
+from places.postcodes import InvalidPostcode, PostcodeValue
+
+from .models import (
+    Audience,
+    Check,
+    CoverageDistrict,
+    DirectoryVersion,
+    Provider,
+    Service,
+    ServiceCategory,
+    basics_current_until,
+    rows_updated,
+)
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2000  # provider ids per query when refreshing many
+
+_local = threading.local()  # per thread, as Django's connections are
+
+
+# The version token ------------------------------------------------------------------------------
+
+
+class _NewToken:
+    """The on-commit callback that stores a new token: at most one waits per transaction."""
+
+    done = False
+
+    def __call__(self):
+        self.done = True
+        token = uuid.uuid4().hex
+        if not DirectoryVersion.objects.filter(pk=1).update(token=token):
+            DirectoryVersion.objects.update_or_create(pk=1, defaults={"token": token})
+
+
+def _waiting_token():
+    # Django keeps the callbacks of the open transaction in `run_on_commit` and drops those of a
+    # savepoint that rolls back, so this also forgets a change that was rolled back.
+    for _, callback, _ in connection.run_on_commit:
+        if isinstance(callback, _NewToken) and not callback.done:
+            return callback
+    return None
+
+
+def _new_token_on_commit():
+    if _waiting_token() is None:
+        # Robust: the change itself has committed by then; a failure here only leaves snapshots
+        # a little stale until the next change, and must not turn the request into an error.
+        transaction.on_commit(_NewToken(), robust=True)
+
+
+def pending():
+    """True while this connection holds directory changes that have not committed yet."""
+    return _waiting_token() is not None
+
+
+def current_token():
+    """The stored version token. Plain SQL: every search reads it, and building the same ORM query
+    each time costs more than running it."""
+    table = connection.ops.quote_name(DirectoryVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608 - our own table
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+# What changed -----------------------------------------------------------------------------------
+
+
+def directory_changed():
+    """Something public changed that no provider column is derived from (services, districts,
+    the taxonomy): only the version moves."""
+    _new_token_on_commit()
+
+
+def listings_changed(provider_ids, *, moved=False):
+    """These providers' checks or rows changed; `moved` when their base postcode may have."""
+    dirty = getattr(_local, "dirty", None)
+    if dirty is not None:
+        dirty["ids"].update(provider_ids)
+        if moved:
+            dirty["moved"].update(provider_ids)
+    else:
+        _refresh(provider_ids, moved=provider_ids if moved else ())
+    _new_token_on_commit()
+
+
+@contextmanager
+def collecting():
+    """Bulk writes: inside the block, changes only note which providers changed; at its end (still
+    inside the caller's transaction) each is refreshed once. Nested blocks join the outer one."""
+    if getattr(_local, "dirty", None) is not None:
+        yield
+        return
+    _local.dirty = {"ids": set(), "moved": set()}
+    try:
+        yield
+        dirty = _local.dirty
+    finally:
+        _local.dirty = None
+    _refresh(dirty["ids"], moved=dirty["moved"])
+
+
+def listings_refresh_all(*, progress=None):
+    """Recompute every provider's derived columns and move the version; returns how many."""
+    ids = list(Provider.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        with transaction.atomic():
+            _refresh(ids[start : start + CHUNK], moved=ids[start : start + CHUNK])
+        if progress:
+            progress(min(start + CHUNK, len(ids)), len(ids))
+    _new_token_on_commit()
+    return len(ids)
+
+
+# Derived columns --------------------------------------------------------------------------------
+
+
+def _refresh(provider_ids, *, moved=()):
+    ids = sorted(set(provider_ids))
+    moved = set(moved)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        _refresh_checks(chunk)
+        if moved := [pk for pk in chunk if pk in moved]:
+            _refresh_points(moved)
+
+
+def _refresh_checks(ids):
+    rows = defaultdict(list)
+    checks = Check.objects.filter(provider_id__in=ids, kind__in=Check.BASIC_KINDS)
+    for pk, kind, status, expires_on in checks.values_list(
+        "provider_id", "kind", "status", "expires_on"
+    ):
+        rows[pk].append((kind, status, expires_on))
+    stored = Provider.objects.filter(pk__in=ids).values_list("pk", "basic_checks_current_until")
+    changed = defaultdict(list)  # new value: ids, so a bulk change is a few UPDATEs
+    for pk, until in stored:
+        if (new := basics_current_until(rows[pk])) != until:
+            changed[new].append(pk)
+    for until, pks in changed.items():
+        Provider.objects.filter(pk__in=pks).update_derived(basic_checks_current_until=until)
+
+
+def _refresh_points(ids):
+    """The private point and the public area point again from the base postcode, after an
+    `update()` of it (a save works them out itself, in `Provider.geocode`)."""
+    providers = list(Provider.objects.filter(pk__in=ids).values_list("pk", "base_postcode"))
+    points = {
+        code: (latitude, longitude)
+        for code, latitude, longitude in Postcode.objects.filter(
+            postcode__in=[base for _, base in providers]
+        ).values_list("postcode", "latitude", "longitude")
+    }
+    for pk, base in providers:
+        try:
+            outward = PostcodeValue.parse(base).outward
+        except InvalidPostcode:
+            logger.warning("Provider %s has a base postcode we cannot read", pk)
+            continue
+        area = PostcodeArea.objects.filter(code=outward).values_list("latitude", "longitude")
+        latitude, longitude = points.get(base, (None, None))
+        area_latitude, area_longitude = area.first() or (None, None)
+        Provider.objects.filter(pk=pk).update_derived(
+            latitude=latitude,
+            longitude=longitude,
+            area_outward=outward,
+            area_latitude=area_latitude,
+            area_longitude=area_longitude,
+        )
+
+
+# Receivers --------------------------------------------------------------------------------------
+
+
+def _provider_saved_or_deleted(sender, instance, **kwargs):
+    listings_changed([instance.pk])
+
+
+def _check_saved_or_deleted(sender, instance, **kwargs):
+    listings_changed([instance.provider_id])
+
+
+def _rows_updated(sender, provider_ids, fields, **kwargs):
+    listings_changed(provider_ids, moved="base_postcode" in fields)
+
+
+def _other_changed(sender, **kwargs):
+    directory_changed()
+
+
+def _links_changed(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        directory_changed()
+
+
+def connect():
+    """Called once from `ProvidersConfig.ready`."""
+    for signal, uid in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(_provider_saved_or_deleted, sender=Provider, dispatch_uid=f"changes-p-{uid}")
+        signal.connect(_check_saved_or_deleted, sender=Check, dispatch_uid=f"changes-c-{uid}")
+        for model in (CoverageDistrict, Service, ServiceCategory, Audience):
+            signal.connect(
+                _other_changed, sender=model, dispatch_uid=f"changes-{model.__name__}-{uid}"
+            )
+    rows_updated.connect(_rows_updated, dispatch_uid="changes-rows-updated")
+    for through in (Provider.services.through, Provider.audiences.through):
+        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"changes-{through}")

@@ -1,0 +1,194 @@
+"""Everything a results page needs, from one call: `results_page(query)`.
+
+A search is served like this (README, "How a search is served"):
+1. `snapshot.current()` gives this process's in-memory snapshot of the published directory,
+   rebuilt when the directory version token has changed.
+2. The page for this query, token and day is taken from the page cache if it is there: the page is
+   the same for everyone apart from the shortlist buttons.
+3. Otherwise the place is looked up (`forms.PostcodeSearchForm`), the snapshot filters, counts and
+   sorts the providers who cover it, the page's 20 are read afresh through `public_objects`, and
+   the page is rendered and cached, cut at each shortlist button's marker.
+4. The view (`views.results`) puts in that visitor's own buttons.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from places import geo
+from providers.models import Provider, Service
+
+from .forms import SORT_CHOICES, PostcodeSearchForm, ProviderFilter, filter_data
+from .snapshot import Filters, current
+
+PAGE_SIZE = 20
+PAGE_CACHE_SECONDS = 3600  # also dropped at once by any change to the directory (its version)
+TOGGLE = re.compile(r"<!--shortlist-toggle:(\d+)-->")
+FEW_RESULTS = 5  # fewer than this and we also suggest providers based nearby
+NEARBY_MILES = 25
+SERVICES = Prefetch("services", queryset=Service.objects.select_related("category"))
+
+
+class InvalidSearch(Exception):
+    """The query names no place we can search; `form` holds the errors to show."""
+
+    def __init__(self, form):
+        super().__init__("invalid search")
+        self.form = form
+
+
+@dataclass
+class ResultsPage:
+    """A results page as everyone sees it, without the shortlist buttons."""
+
+    title: str
+    parts: list  # its HTML cut at each button's marker: text, provider id, text, provider id...
+    names: dict  # provider id (text): name, for the buttons' hidden labels
+
+    def html(self, button):
+        """The page with `button(provider id, name)` in place of each marker."""
+        body = [self.parts[0]]
+        for pk, text in zip(self.parts[1::2], self.parts[2::2], strict=True):
+            body += [button(int(pk), self.names[pk]), text]
+        # Safe: our own template's escaped output, and buttons built from escaped values.
+        return mark_safe("".join(body))  # noqa: S308
+
+
+def results_page(query, *, today=None):
+    """The results page for a query string (a QueryDict), or InvalidSearch.
+
+    Only a query that passed the form's checks is ever cached, so a cached one needs none.
+    """
+    today = today or timezone.localdate()
+    snapshot = current()
+    key = None
+    if snapshot.token is not None:  # a snapshot of committed data, which other requests share
+        search = (snapshot.token, today, sorted(query.lists()))
+        key = "results:" + hashlib.sha256(repr(search).encode()).hexdigest()
+        if (page := cache.get(key)) is not None:
+            return page
+    form = PostcodeSearchForm(query or None)
+    if not form.is_valid():
+        raise InvalidSearch(form)
+    page = _build(query, form.location, snapshot, today)
+    if key:
+        cache.set(key, page, PAGE_CACHE_SECONDS)
+    return page
+
+
+def _build(query, location, snapshot, today):
+    filterset = ProviderFilter(filter_data(query))
+    filters = Filters.from_data(filterset.valid_data)
+    sort = query.get("sort")
+    sort = sort if sort in dict(SORT_CHOICES) else "distance"
+
+    results = snapshot.search(location, filters, sort=sort, today=today)
+    page = Paginator(results.order, PAGE_SIZE).get_page(query.get("page"))
+    page.object_list = providers_for(
+        snapshot.hits(page.object_list, results.distance_sq), SERVICES, "audiences", "checks"
+    )
+
+    nearby = []
+    if len(results) < FEW_RESULTS:
+        hits = snapshot.nearest(
+            location,
+            NEARBY_MILES,
+            filters,
+            today=today,
+            exclude=results.covering,
+            limit=FEW_RESULTS,
+        )
+        nearby = providers_for(hits, SERVICES)
+
+    body = render_to_string(
+        "search/_results_body.html",
+        {
+            "location": location,
+            "filterset": filterset,
+            "facets": results.facets,
+            "ignored_filters": bool(filterset.form.errors),
+            "page": page,
+            # First, last, and the pages either side of this one: a city has hundreds of pages.
+            "page_numbers": page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            ),
+            "sort": sort,
+            "sort_choices": SORT_CHOICES,
+            "nearby": nearby,
+            "nearby_miles": NEARBY_MILES,
+            "summary": summary(len(results), location, filterset),
+            "map_data": map_data(location, snapshot, results.order),
+            "query_without_page": _query_without(query, "page"),
+            "query_without_sort": _query_without(query, "page", "sort"),
+        },
+    )
+    title = f"Care and support near {location.label}"
+    if page.number > 1:
+        title += f" (page {page.number} of {page.paginator.num_pages})"
+    names = {str(provider.pk): provider.name for provider in page.object_list}
+    return ResultsPage(title, TOGGLE.split(body), names)
+
+
+def providers_for(hits, *prefetch):
+    """The providers behind `hits` (from the snapshot), in the same order, read afresh.
+
+    Read through `public_objects` again, so a listing unpublished a moment ago is dropped even
+    before this process's snapshot catches up.
+    """
+    by_pk = Provider.public_objects.prefetch_related(*prefetch).in_bulk([hit.pk for hit in hits])
+    providers = []
+    for hit in hits:
+        if provider := by_pk.get(hit.pk):
+            provider.distance_sq = hit.distance_sq
+            providers.append(provider)
+    return providers
+
+
+def summary(count, location, filterset):
+    """ "12 providers cover CM1 1AA for personal care", in plain English."""
+    data = filterset.valid_data
+    words = f"{count} provider{'s' if count != 1 else ''} cover{'s' if count == 1 else ''} "
+    words += location.label
+    if categories := data.get("category"):
+        words += " for " + " or ".join(c.name.lower() for c in categories)
+    if set(data) - {"category"}:
+        words += ", matching your filters"
+    return words
+
+
+def map_data(location, snapshot, rows):
+    """What the map script needs: every result, each at its area's centre, never at its base.
+
+    Compact, because a city search can have thousands: each area once, then each provider as
+    [area index, name, slug].
+    """
+    areas, providers = snapshot.map_points(rows)
+    return {
+        "centre": {
+            "lat": round(location.latitude, 5),
+            "lon": round(location.longitude, 5),
+            "label": location.label,
+        },
+        "tiles": geo.map_tiles(),
+        "profileUrl": reverse("providers:profile", args=["slug"]).removesuffix("slug/"),
+        "areas": [
+            {"lat": round(lat, 5), "lon": round(lon, 5), "label": label}
+            for lat, lon, label in areas
+        ],
+        "providers": providers,
+    }
+
+
+def _query_without(query, *names):
+    query = query.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()

@@ -1,0 +1,54 @@
+"""`manage.py benchmark_search` runs end to end at tiny sizes and prints the figures it promises.
+
+It builds and destroys its own throwaway database, so this test runs in real transactions.
+"""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from providers.models import Provider
+from search import selectors
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+KEYS = {
+    "database",
+    "providers",
+    "requests",
+    "search_small_ms",
+    "search_large_ms",
+    "home_ms",
+    "ratios",
+    "targets",
+    "met",
+    "results_per_search",
+    "page_kb",
+    "search_places",
+    "sampled_postcodes",
+    "build_seconds",
+    "snapshot",
+    "total_seconds",
+}
+
+
+def test_benchmark_runs_at_tiny_sizes(postcodes, monkeypatch):
+    # Tiny directories cannot fill a 20-result page; two results a page is enough to time one.
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    out, err = StringIO(), StringIO()
+    call_command(
+        "benchmark_search", small=40, large=80, requests=45, sample=500, stdout=out, stderr=err
+    )
+    report = json.loads(out.getvalue())
+    assert set(report) == KEYS
+    assert report["providers"] == {"small": 40, "large": 80}
+    for size in ("search_small_ms", "search_large_ms"):
+        for kind in ("first", "repeat"):
+            assert set(report[size][kind]) >= {"median", "p95", "mean"}
+            assert report[size][kind]["median"] > 0
+    assert report["snapshot"]["large"]["megabytes"] > 0
+    assert report["search_places"]
+    assert "Destroyed the throwaway database" in err.getvalue()
+    assert not Provider.objects.exists()  # the configured database was only read
