@@ -22,9 +22,7 @@ class ChecksFilter(admin.SimpleListFilter):
         if self.value() == "expired":
             return queryset.with_expired_checks()
         if self.value() == "incomplete":
-            return queryset.exclude(
-                pk__in=Provider.objects.with_basic_checks_current().values("pk")
-            )
+            return queryset.without_basic_checks_current()
         return queryset
 
 

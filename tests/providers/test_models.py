@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from places.models import PostcodeNotFound
-from providers.models import Check, Provider, Service, ServiceCategory
+from providers.models import Check, Provider, Service, ServiceCategory, check_current_until
 
 from ..factories import add_basic_checks, add_check, make_provider
 
@@ -187,3 +187,22 @@ def test_basic_checks_column_follows_every_check_change(provider, today):
     provider.refresh_from_db()
     assert provider.basic_checks_current_until is None
     assert not Provider.objects.with_basic_checks_current(today).exists()
+
+
+@pytest.mark.parametrize("status", [choice for choice, _ in Check.Status.choices])
+@pytest.mark.parametrize("days_left", [None, -30, -1, 0, 1, 30])
+def test_is_a_check_current_has_one_answer_in_python_and_sql(postcodes, today, status, days_left):
+    provider = make_provider()
+    check = Check.objects.create(
+        provider=provider,
+        kind="dbs",
+        status=status,
+        verified_on=today - timedelta(days=400) if status == "verified" else None,
+        expires_on=None if days_left is None else today + timedelta(days=days_left),
+    )
+    in_sql = Check.objects.current(today).filter(pk=check.pk).exists()
+    assert check.is_current(today) == in_sql
+    assert (check_current_until(check.status, check.expires_on) is not None) == (
+        status == "verified"
+    )
+    assert in_sql == (status == "verified" and (days_left is None or days_left >= 0))

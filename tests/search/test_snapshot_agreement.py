@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from places import geo
 from places.models import Postcode
-from providers.models import Audience, CoverageDistrict, Provider, Service
+from providers.models import Audience, Check, CoverageDistrict, Provider, Service
 from search import snapshot
 from search.forms import COST_CHOICES, FEATURE_CHOICES, WHEN_CHOICES
 
@@ -58,8 +58,22 @@ def directory(postcodes):
             last_checked_by_council=rng.choice([None, today - timedelta(rng.randint(0, 400))]),
             status=rng.choice(["published"] * 4 + ["draft", "suspended"]),
         )
-        if rng.random() < 0.5:
+        if rng.random() < 0.6:
             add_basic_checks(provider, expires_on=today + timedelta(rng.choice([-1, 0, 0, 1, 30])))
+            # Then a later change, by each of the ways staff or code make one.
+            kind = rng.choice(Check.BASIC_KINDS)
+            change = rng.choice(["none", "none", "reject", "delete", "bulk delete", "bulk expire"])
+            checks = Check.objects.filter(provider=provider, kind=kind)
+            if change == "reject":
+                check = checks.get()
+                check.status = Check.Status.REJECTED
+                check.save()
+            elif change == "delete":
+                checks.get().delete()
+            elif change == "bulk delete":
+                checks.delete()
+            elif change == "bulk expire":
+                checks.update(expires_on=today - timedelta(days=2))
         for outward in rng.sample(["CM1", "CM2", "CO1", "CO4", "SS14"], rng.randint(0, 2)):
             CoverageDistrict.objects.create(provider=provider, outward=outward)
 
@@ -73,6 +87,16 @@ def covers(provider, location):
     dx = (provider.longitude - location.longitude) * stretch * geo.MILES_PER_DEGREE
     dy = (provider.latitude - location.latitude) * geo.MILES_PER_DEGREE
     return math.hypot(dx, dy) <= provider.coverage_radius_miles
+
+
+def basic_checks_current(provider, today):
+    """Read from the Check rows themselves, not from the column derived from them."""
+    current = {
+        check.kind
+        for check in provider.checks.all()
+        if check.status == "verified" and (check.expires_on is None or check.expires_on >= today)
+    }
+    return current >= set(Check.BASIC_KINDS)
 
 
 def facts(provider, today):
@@ -97,11 +121,7 @@ def facts(provider, today):
             for name, holds in [
                 ("direct_payments", provider.accepts_direct_payments),
                 ("cqc", provider.cqc_registered),
-                (
-                    "checks",
-                    provider.basic_checks_current_until is not None
-                    and provider.basic_checks_current_until >= today,
-                ),
+                ("checks", basic_checks_current(provider, today)),
             ]
             if holds
         },
