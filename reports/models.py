@@ -24,10 +24,6 @@ class ReportStatus(models.TextChoices):
 
 
 class ProblemReportQuerySet(models.QuerySet):
-    def from_client_since(self, client_key, since):
-        """Reports sent by one client (by its hashed key) at or after `since`: rate limiting."""
-        return self.filter(client_key=client_key, created_at__gte=since)
-
     def open(self):
         return self.exclude(status=ProblemReport.Status.CLOSED)
 

@@ -3,10 +3,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.clients import request_client_key
+from core.ratelimit import rate_limit_hit
 from providers.models import Provider
 
 from .forms import ProblemReportForm
-from .services import RATE_LIMIT_MESSAGE, report_create, report_rate_limited
+from .services import RATE_LIMIT_MESSAGE, REPORTS, report_create
 
 THANKS_SESSION_KEY = "reports_thanks"
 
@@ -22,16 +23,16 @@ def report(request, slug):
     if request.method == "POST":
         form = ProblemReportForm(request.POST)
         key = request_client_key(request)
-        if report_rate_limited(client_key=key):
-            form.full_clean()
+        if not form.is_valid():
+            status = 400
+        elif not rate_limit_hit(rule=REPORTS, client_key=key):
+            # Their words stay in the form, so nothing they wrote is lost.
             form.add_error(None, RATE_LIMIT_MESSAGE)
             status = 429
-        elif form.is_valid():
+        else:
             saved = report_create(provider=provider, client_key=key, **form.cleaned_data)
             request.session[THANKS_SESSION_KEY] = {"slug": provider.slug, "urgent": saved.urgent}
             return redirect("reports:thanks", slug=provider.slug)
-        else:
-            status = 400
     else:
         form = ProblemReportForm()
     context = {"provider": provider, "form": form, **_safeguarding_context()}

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core.ratelimit import RateLimit
 from providers.models import Provider
 
 from .models import SHARE_LIFETIME, TOKEN_BYTES, SharedShortlist
@@ -24,16 +25,9 @@ def new_token():
             return token
 
 
-# At most LINKS_PER_WINDOW new links from one client in any LINK_WINDOW: people share a handful,
-# a script filling the database shares thousands.
-LINKS_PER_WINDOW = 20
-LINK_WINDOW = timedelta(hours=1)
-
-
-def shared_shortlist_rate_limited(*, client_key, now=None):
-    since = (now or timezone.now()) - LINK_WINDOW
-    recent = SharedShortlist.objects.filter(client_key=client_key, created_at__gte=since)
-    return recent.count() >= LINKS_PER_WINDOW
+# At most 20 new links from one client an hour: people share a handful, a script filling the
+# database shares thousands.
+SHARE_LINKS = RateLimit("share-links", limit=20, window=timedelta(hours=1))
 
 
 @transaction.atomic

@@ -15,19 +15,16 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.clients import request_client_key
+from core.ratelimit import rate_limit_hit
 from providers.models import Provider
 
 from .forms import NotesForm, ProviderForm, parse_action, valid_token
 from .models import SharedShortlist, entry_rows
-from .services import (
-    NothingToShare,
-    shared_shortlist_create,
-    shared_shortlist_rate_limited,
-    shared_shortlist_revoke,
-)
+from .services import SHARE_LINKS, NothingToShare, shared_shortlist_create, shared_shortlist_revoke
 from .session import MAX_NOTE_LENGTH, MAX_PROVIDERS, SessionShortlist, ShortlistFull, clean_entries
 
 MAX_NEXT_LENGTH = 2000
+NOTHING_TO_SHARE = "There is nothing to share yet. Add a provider to your shortlist"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -137,7 +134,10 @@ def share(request):
             return _render_index(request, shortlist, rows, form=form, status=400)
         shortlist.set_notes(form.notes())
     client_key = request_client_key(request)
-    if shared_shortlist_rate_limited(client_key=client_key):
+    if not shortlist.entries:
+        messages.error(request, NOTHING_TO_SHARE)
+        return redirect("shortlist:index")
+    if not rate_limit_hit(rule=SHARE_LINKS, client_key=client_key):
         return _problem(
             request,
             429,
@@ -147,7 +147,7 @@ def share(request):
     try:
         shared = shared_shortlist_create(entries=shortlist.entries, client_key=client_key)
     except NothingToShare:
-        messages.error(request, "There is nothing to share yet. Add a provider to your shortlist")
+        messages.error(request, NOTHING_TO_SHARE)
     else:
         shortlist.remember_shared(shared.token)
     return redirect("shortlist:index")

@@ -65,3 +65,11 @@ def no_map_tiles(settings):
 def empty_cache():
     """Each test starts without cached pages (they would outlive its rolled-back data)."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def steady_rate_limit_clock(monkeypatch):
+    """Rate limits count in fixed hours; pin the clock so no test straddles an hour's edge."""
+    from core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "clock", lambda: 1_790_000_000 // 3600 * 3600 + 1800)

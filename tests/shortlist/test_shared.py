@@ -334,7 +334,9 @@ def test_shared_page_only_answers_get_and_head(client, shared_list):
 
 
 def test_share_links_are_rate_limited_per_client(client, providers):
-    from shortlist.services import LINKS_PER_WINDOW
+    from shortlist.services import SHARE_LINKS
+
+    LINKS_PER_WINDOW = SHARE_LINKS.limit  # noqa: N806
 
     add(client, providers[0].pk)
     for _ in range(LINKS_PER_WINDOW):
