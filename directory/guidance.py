@@ -87,18 +87,8 @@ GUIDES = [
 ]
 
 
-class GovukRadios(forms.RadioSelect):
-    """GOV.UK radios: the first radio carries the field's own id, so the error summary's link
-    (which uses the field's id_for_label) lands on it."""
-
-    def id_for_label(self, id_, index=None):
-        if index is None:
-            return id_
-        return super().id_for_label(id_, index)
-
-
 class QuestionForm(forms.Form):
-    answer = forms.ChoiceField(choices=ANSWER_CHOICES, widget=GovukRadios)
+    answer = forms.ChoiceField(choices=ANSWER_CHOICES, widget=forms.RadioSelect)
 
     def __init__(self, *args, question, **kwargs):
         kwargs.setdefault("auto_id", "%s")
@@ -200,6 +190,7 @@ def question(request, number):
             "question": the_question,
             "number": number,
             "total": TOTAL,
+            "caption": f"Question {number} of {TOTAL}",
             "back_url": back_url,
         },
         status=status,

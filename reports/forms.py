@@ -4,14 +4,6 @@ from django.core.validators import ProhibitNullCharactersValidator
 from .models import CONTACT_MAX_LENGTH, MESSAGE_MAX_LENGTH, NAME_MAX_LENGTH, ProblemReport
 
 
-class GovukRadioSelect(forms.RadioSelect):
-    """Radios whose field id is the first radio's id, as in the GOV.UK Design System, so the
-    error summary's link (`#id_topic`) moves focus to the first option."""
-
-    def id_for_label(self, id_, index=None):
-        return id_ if index is None else super().id_for_label(id_, index)
-
-
 class TextField(forms.CharField):
     """A CharField that counts a line break as one character, as the character count does.
 
@@ -37,7 +29,7 @@ class ProblemReportForm(forms.Form):
     topic = forms.ChoiceField(
         label="What is the problem?",
         choices=ProblemReport.Topic.choices,
-        widget=GovukRadioSelect,
+        widget=forms.RadioSelect,
         error_messages={
             "required": "Select what the problem is",
             "invalid_choice": "Select what the problem is from the list",

@@ -123,7 +123,9 @@ class ProviderFilter(django_filters.FilterSet):
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
     )
-    cost = django_filters.ChoiceFilter(label="Cost", choices=COST_CHOICES, empty_label="Any cost")
+    cost = django_filters.ChoiceFilter(
+        label="Cost", choices=COST_CHOICES, empty_label="Any cost", widget=forms.RadioSelect
+    )
     feature = django_filters.MultipleChoiceFilter(
         label="Must have",
         choices=FEATURE_CHOICES,

@@ -28,6 +28,7 @@ class NoteField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", MAX_NOTE_LENGTH)
+        kwargs.setdefault("widget", forms.Textarea)
         super().__init__(**kwargs)
 
     def to_python(self, value):

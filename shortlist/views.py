@@ -210,16 +210,15 @@ def shared(request, token):
 
 
 def _render_index(request, shortlist, rows, form=None, status=200):
-    errors = {}
-    if form is not None:
-        errors = {name: errors[0] for name, errors in form.errors.items()}
+    # Every note box is a field of one form: what was just sent, where it was sent (so nothing
+    # typed is lost when something is wrong), and the saved note everywhere else.
+    sent = form.data if form is not None else {}
+    notes = NotesForm(
+        {f"note-{row['id']}": sent.get(f"note-{row['id']}", row["note"]) for row in rows}, rows
+    )
     for position, row in enumerate(rows, start=1):
-        field = f"note-{row['id']}"
-        row["field"] = field
         row["first"], row["last"] = position == 1, position == len(rows)
-        row["error"] = errors.get(field)
-        sent = form is not None and field in form.data
-        row["value"] = form.data[field] if sent else row["note"]
+        row["field"] = notes[f"note-{row['id']}"]
 
     links = []
     if tokens := shortlist.shared_tokens():
@@ -234,7 +233,7 @@ def _render_index(request, shortlist, rows, form=None, status=200):
         "shortlist/index.html",
         {
             "rows": rows,
-            "form": form,
+            "form": notes if form is not None else None,
             "links": links,
             "new_link": new_link,
             "max_providers": MAX_PROVIDERS,

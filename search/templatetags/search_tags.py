@@ -9,12 +9,6 @@ register = template.Library()
 
 
 @register.filter
-def count_for(counts, key):
-    """A facet count for an option value (model choices arrive wrapped, so compare as text)."""
-    return counts.get(str(key), 0) if counts else 0
-
-
-@register.filter
 def json_data(value, element_id):
     """Django's `json_script`, escaping with `str.replace`: its `str.translate` leaves the fast
     path at the first "<" or "&" (the map attribution has both) and takes 4 ms over 500 markers."""

@@ -2,7 +2,7 @@
 
 from django.utils.html import json_script
 
-from search.templatetags.search_tags import count_for, json_data
+from search.templatetags.search_tags import json_data
 
 
 def test_json_data_is_djangos_json_script_faster():
@@ -13,9 +13,3 @@ def test_json_data_is_djangos_json_script_faster():
     }
     assert json_data(value, "map-data") == json_script(value, "map-data")
     assert "</script><script>" not in json_data(value, "map-data").removesuffix("</script>")
-
-
-def test_count_for_compares_as_text():
-    assert count_for({"5": 3}, 5) == 3
-    assert count_for({}, "x") == 0
-    assert count_for(None, "x") == 0

@@ -331,7 +331,7 @@ def test_save_notes(client, providers):
         {"id": bravo.pk, "note": ""},
     ]
     page = html(client.get(INDEX))
-    assert ">call on Tuesday mornings</textarea>" in page
+    assert ">\ncall on Tuesday mornings</textarea>" in page  # the first newline is not content
     assert "Your note: call on Tuesday mornings" in page  # the print-only copy
 
 
