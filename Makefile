@@ -45,6 +45,7 @@ lint: $(VENV)/.installed-test
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Browser tests drive Debian's Chromium. Install it when we can (root with apt); otherwise the
 # browser tests skip locally and fail in CI.

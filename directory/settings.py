@@ -127,12 +127,14 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_REFERRER_POLICY = os.environ.get("REFERRER_POLICY", "strict-origin-when-cross-origin")
 
-# Built results pages (search.views), in each process's memory: a page is about 100 KB, so this
-# holds at most about 30 MB. A change to the directory makes every cached page out of date at once.
+# Built results pages (search.selectors), in each process's memory. A page is 70 KB with 1,000
+# listings and 230 to 370 KB with 100,000 (the map data of every result; `benchmark_search`
+# reports page_kb), so 300 pages hold up to about 20 MB in a small directory and 70 to 110 MB at
+# national scale. A change to the directory makes every cached page out of date at once.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 300},
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "300"))},
     }
 }
 

@@ -1,6 +1,6 @@
 """The "Add to shortlist" / "Remove from shortlist" button: a small form that works without
 JavaScript. Built in Python because the results page puts twenty of them into a cached page on
-every request (see `search.views`), where rendering a template each time would cost more than the
+every request (see `search.selectors.ResultsPage`), where rendering a template each time would cost more than the
 rest of the page."""
 
 from django.middleware.csrf import get_token
