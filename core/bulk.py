@@ -135,4 +135,5 @@ def analyse():
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+            # VACUUM cannot run inside a transaction; ANALYZE alone can.
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")

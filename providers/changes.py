@@ -57,32 +57,36 @@ _local = threading.local()  # per thread, as Django's connections are
 # The version token ------------------------------------------------------------------------------
 
 
-class _NewToken:
-    """The on-commit callback that stores a new token: at most one waits per transaction."""
-
-    done = False
-
-    def __call__(self):
-        self.done = True
-        token = uuid.uuid4().hex
-        if not DirectoryVersion.objects.filter(pk=1).update(token=token):
-            DirectoryVersion.objects.update_or_create(pk=1, defaults={"token": token})
+def _store_new_token():
+    token = uuid.uuid4().hex
+    if not DirectoryVersion.objects.filter(pk=1).update(token=token):
+        DirectoryVersion.objects.update_or_create(pk=1, defaults={"token": token})
 
 
 def _waiting_token():
-    # Django keeps the callbacks of the open transaction in `run_on_commit` and drops those of a
-    # savepoint that rolls back, so this also forgets a change that was rolled back.
+    """The new-token callback this connection's open transaction holds, if any.
+
+    Django keeps the callbacks of the open transaction in `run_on_commit` and drops those of a
+    savepoint that rolls back, so this also forgets a change that was rolled back.
+    """
     for _, callback, _ in connection.run_on_commit:
-        if isinstance(callback, _NewToken) and not callback.done:
+        if getattr(callback, "stores_new_token", False) and not callback.done:
             return callback
     return None
 
 
 def _new_token_on_commit():
-    if _waiting_token() is None:
-        # Robust: the change itself has committed by then; a failure here only leaves snapshots
-        # a little stale until the next change, and must not turn the request into an error.
-        transaction.on_commit(_NewToken(), robust=True)
+    if _waiting_token() is not None:
+        return  # at most one new token per transaction
+
+    def new_token():
+        new_token.done = True
+        _store_new_token()
+
+    new_token.stores_new_token, new_token.done = True, False
+    # Robust: the change itself has committed by then; a failure here only leaves snapshots
+    # a little stale until the next change, and must not turn the request into an error.
+    transaction.on_commit(new_token, robust=True)
 
 
 def pending():
