@@ -48,3 +48,11 @@ def rate_limit_hit(*, rule, client_key):
         # The first attempt of a new window for this client: a good moment to forget old windows.
         RateCount.objects.filter(scope=rule.scope, window_start__lt=start).delete()
     return count <= rule.limit
+
+
+def rate_counts_prune(*, keep=timedelta(days=1)):
+    """Forget counts of windows that ended more than `keep` ago; returns how many."""
+    deleted, _ = RateCount.objects.filter(
+        window_start__lt=int(clock() - keep.total_seconds())
+    ).delete()
+    return deleted

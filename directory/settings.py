@@ -138,6 +138,10 @@ CACHES = {
     }
 }
 
+# Publishing rules: days a listing stays public, with a notice, after one of its four basic
+# checks runs out; then `manage.py daily` suspends it.
+CHECK_GRACE_DAYS = int(os.environ.get("CHECK_GRACE_DAYS", "28"))
+
 # Postcode data loaded by `manage.py import_postcodes`.
 POSTCODE_IMPORT_BATCH_SIZE = int(os.environ.get("POSTCODE_IMPORT_BATCH_SIZE", "20000"))
 

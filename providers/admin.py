@@ -1,8 +1,25 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from .models import Audience, Check, CoverageDistrict, Provider, Service, ServiceCategory
+from places.postcodes import InvalidPostcode, PostcodeValue
+
+from .models import (
+    Audience,
+    Check,
+    CoverageDistrict,
+    Provider,
+    Review,
+    Service,
+    ServiceCategory,
+    StatusChange,
+)
+from .services import PublishingRefused, listings_apply_rules, provider_set_status
 
 
 class ChecksFilter(admin.SimpleListFilter):
@@ -14,6 +31,7 @@ class ChecksFilter(admin.SimpleListFilter):
             ("current", "All four basic checks current"),
             ("expired", "Has an expired check"),
             ("incomplete", "Basic checks not all current"),
+            ("outside_rules", "Published but outside the rules (hidden from the public)"),
         ]
 
     def queryset(self, request, queryset):
@@ -23,6 +41,8 @@ class ChecksFilter(admin.SimpleListFilter):
             return queryset.with_expired_checks()
         if self.value() == "incomplete":
             return queryset.without_basic_checks_current()
+        if self.value() == "outside_rules":
+            return queryset.published().outside_rules()
         return queryset
 
 
@@ -52,6 +72,44 @@ class CheckInline(admin.TabularInline):
     autocomplete_fields = ["verified_by"]
 
 
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+    fields = ["reviewed_on", "reviewed_by", "notes"]
+    readonly_fields = ["reviewed_by"]
+    verbose_name_plural = "full reviews (record one when you have checked the whole listing)"
+
+
+class StatusChangeInline(admin.TabularInline):
+    """The listing's status history: written only through "Change status", never edited."""
+
+    model = StatusChange
+    extra = 0
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "reason"]
+    readonly_fields = fields
+    verbose_name_plural = "status history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Provider.Status.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Kept in the listing's status history",
+        error_messages={"required": "Say why the status is changing"},
+    )
+
+
 class CoverageDistrictInline(admin.TabularInline):
     model = CoverageDistrict
     extra = 1
@@ -67,19 +125,26 @@ class ProviderAdmin(admin.ModelAdmin):
         "area_label",
         "base_postcode",
         "legal_form",
-        "last_checked_by_council",
+        "last_checked_on",
         "updated_at",
     ]
     list_filter = ["status", CategoryFilter, ChecksFilter, "legal_form", "accepts_direct_payments"]
-    search_fields = ["name", "base_postcode", "area_outward", "town"]
+    search_fields = ["name", "base_postcode", "area_sector", "town"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["services", "audiences"]
-    inlines = [CheckInline, CoverageDistrictInline]
+    inlines = [CheckInline, CoverageDistrictInline, ReviewInline, StatusChangeInline]
+    actions = ["publish_selected"]
     date_hierarchy = "updated_at"
     list_per_page = 50
-    readonly_fields = ["area_label", "created_at", "updated_at"]
+    readonly_fields = [
+        "status_with_link",
+        "area_label",
+        "last_checked_on",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "summary", "description"]}),
+        (None, {"fields": ["name", "slug", "status_with_link", "summary", "description"]}),
         ("Business", {"fields": ["legal_form", "workers"]}),
         ("Contact (public)", {"fields": ["contact_name", "phone", "email", "website"]}),
         (
@@ -113,7 +178,7 @@ class ProviderAdmin(admin.ModelAdmin):
         ("Regulation", {"fields": ["cqc_registered", "cqc_location_id"]}),
         (
             "Council review (staff only)",
-            {"fields": ["last_checked_by_council", "staff_notes", "created_at", "updated_at"]},
+            {"fields": ["last_checked_on", "staff_notes", "created_at", "updated_at"]},
         ),
     ]
 
@@ -121,10 +186,98 @@ class ProviderAdmin(admin.ModelAdmin):
     def area_label(self, obj):
         return obj.area_label
 
+    @admin.display(description="Status")
+    def status_with_link(self, obj):
+        if obj.pk is None:
+            return "Draft. Save the listing and its checks, then publish it."
+        url = reverse("admin:providers_provider_status", args=[obj.pk])
+        return format_html('{} <a href="{}">Change status</a>', obj.get_status_display(), url)
+
+    def get_urls(self):
+        status = path(
+            "<int:object_id>/status/",
+            self.admin_site.admin_view(self.status_view),
+            name="providers_provider_status",
+        )
+        return [status, *super().get_urls()]
+
+    def status_view(self, request, object_id):
+        """Change a listing's status with a reason; publishing names each check that fails."""
+        provider = get_object_or_404(Provider, pk=object_id)
+        if not self.has_change_permission(request, provider):
+            return redirect("admin:index")
+        problems = []
+        form = StatusForm(request.POST or None, initial={"status": provider.status})
+        if request.method == "POST" and form.is_valid():
+            try:
+                change = provider_set_status(
+                    provider=provider,
+                    status=form.cleaned_data["status"],
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except PublishingRefused as refused:
+                problems = refused.problems
+            else:
+                if change:
+                    self.message_user(
+                        request, f"{provider.name} is now {change.get_to_status_display().lower()}"
+                    )
+                return redirect("admin:providers_provider_change", provider.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Change the status of {provider.name}",
+            "provider": provider,
+            "form": form,
+            "problems": problems,
+            "opts": self.model._meta,
+        }
+        status = 400 if problems or form.errors else 200
+        return TemplateResponse(
+            request, "admin/providers/provider/change_status.html", context, status=status
+        )
+
+    @admin.action(description="Publish selected listings", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        published, refused = 0, []
+        for provider in queryset:
+            try:
+                if provider_set_status(
+                    provider=provider,
+                    status=Provider.Status.PUBLISHED,
+                    by=request.user,
+                    reason="Published: all four basic checks verified and in date",
+                ):
+                    published += 1
+            except PublishingRefused as error:
+                refused.append(f"{provider.name}: {'; '.join(error.problems)}")
+        if published:
+            self.message_user(request, f"Published {published} listing{'s' * (published != 1)}")
+        for line in refused:
+            self.message_user(request, f"Not published. {line}", messages.ERROR)
+
+    def save_formset(self, request, form, formset, change):
+        # Whoever records a review or verifies a check is the officer saving the page.
+        for item in formset.save(commit=False):
+            if isinstance(item, Review) and item.reviewed_by_id is None:
+                item.reviewed_by = request.user
+            if (
+                isinstance(item, Check)
+                and item.status == Check.Status.VERIFIED
+                and item.verified_by_id is None
+            ):
+                item.verified_by = request.user
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _apply_rules(self, request, form.instance)
+
     def get_search_results(self, request, queryset, search_term):
         # Staff paste postcodes in any shape; match the normalised form too.
-        from places.postcodes import InvalidPostcode, PostcodeValue
-
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         try:
             value = PostcodeValue.parse(search_term)
@@ -143,6 +296,21 @@ class CheckAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="Current")
     def is_current(self, obj):
         return obj.is_current(timezone.localdate())
+
+    def save_model(self, request, obj, form, change):
+        if obj.status == Check.Status.VERIFIED and obj.verified_by_id is None:
+            obj.verified_by = request.user
+        super().save_model(request, obj, form, change)
+        _apply_rules(self, request, obj.provider)
+
+
+def _apply_rules(model_admin, request, provider):
+    """After staff change a listing or its checks: take it down at once if it now breaks the
+    publishing rules (a rejected check, say), and tell them."""
+    for change in listings_apply_rules(providers=[provider], by=request.user):
+        model_admin.message_user(
+            request, f"{provider.name} was suspended. {change.reason}", messages.WARNING
+        )
 
 
 class ServiceInline(admin.TabularInline):

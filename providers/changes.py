@@ -1,7 +1,7 @@
 """The one owner of "the directory changed".
 
 Every way a listing's public facts can change ends up here:
-- saves and deletes of providers, checks, covered districts and the taxonomy, including the
+- saves and deletes of providers, checks, reviews, covered districts and the taxonomy, including the
   admin's "Delete selected", cascades and `loaddata` (Django's model signals, connected below);
 - `update()` on providers and checks (`rows_updated`, sent by their querysets);
 - changes to a provider's services and audiences (`m2m_changed`);
@@ -9,8 +9,9 @@ Every way a listing's public facts can change ends up here:
   `listings_changed` themselves.
 
 For each change this module does two things:
-1. It recomputes the changed providers' derived columns (`basic_checks_current_until`, and the
-   map points when the base postcode changed) from their `Check` rows, inside the writer's
+1. It recomputes the changed providers' derived columns (`basic_checks_current_until` and
+   `last_checked_on` from their `Check` and `Review` rows, and the public point when the base
+   postcode changed), inside the writer's
    transaction, so a derived column never disagrees with the rows committed beside it. Inside
    `collecting()` the work waits for the end of the block and is done once, set-based.
 2. It stores a new directory version token once per transaction, when it commits. Each web
@@ -32,7 +33,6 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from places.models import Postcode, PostcodeArea
 from places.postcodes import InvalidPostcode, PostcodeValue
 
 from .models import (
@@ -41,10 +41,12 @@ from .models import (
     CoverageDistrict,
     DirectoryVersion,
     Provider,
+    Review,
     Service,
     ServiceCategory,
     basics_current_until,
     rows_updated,
+    sector_centre,
 )
 
 logger = logging.getLogger(__name__)
@@ -167,46 +169,45 @@ def _refresh(provider_ids, *, moved=()):
 
 
 def _refresh_checks(ids):
-    rows = defaultdict(list)
-    checks = Check.objects.filter(provider_id__in=ids, kind__in=Check.BASIC_KINDS)
-    for pk, kind, status, expires_on in checks.values_list(
-        "provider_id", "kind", "status", "expires_on"
-    ):
+    """`basic_checks_current_until` from the basic checks, and `last_checked_on`: the latest
+    day staff verified a check or recorded a full review."""
+    rows, checked = defaultdict(list), defaultdict(list)
+    checks = Check.objects.filter(provider_id__in=ids).values_list(
+        "provider_id", "kind", "status", "expires_on", "verified_on"
+    )
+    for pk, kind, status, expires_on, verified_on in checks:
         rows[pk].append((kind, status, expires_on))
-    stored = Provider.objects.filter(pk__in=ids).values_list("pk", "basic_checks_current_until")
-    changed = defaultdict(list)  # new value: ids, so a bulk change is a few UPDATEs
-    for pk, until in stored:
-        if (new := basics_current_until(rows[pk])) != until:
+        if verified_on:
+            checked[pk].append(verified_on)
+    reviews = Review.objects.filter(provider_id__in=ids).values_list("provider_id", "reviewed_on")
+    for pk, reviewed_on in reviews:
+        checked[pk].append(reviewed_on)
+    stored = Provider.objects.filter(pk__in=ids).values_list(
+        "pk", "basic_checks_current_until", "last_checked_on"
+    )
+    changed = defaultdict(list)  # new values: ids, so a bulk change is a few UPDATEs
+    for pk, until, last_checked in stored:
+        new = (basics_current_until(rows[pk]), max(checked[pk], default=None))
+        if new != (until, last_checked):
             changed[new].append(pk)
-    for until, pks in changed.items():
-        Provider.objects.filter(pk__in=pks).update_derived(basic_checks_current_until=until)
+    for (until, last_checked), pks in changed.items():
+        Provider.objects.filter(pk__in=pks).update_derived(
+            basic_checks_current_until=until, last_checked_on=last_checked
+        )
 
 
 def _refresh_points(ids):
-    """The private point and the public area point again from the base postcode, after an
-    `update()` of it (a save works them out itself, in `Provider.geocode`)."""
-    providers = list(Provider.objects.filter(pk__in=ids).values_list("pk", "base_postcode"))
-    points = {
-        code: (latitude, longitude)
-        for code, latitude, longitude in Postcode.objects.filter(
-            postcode__in=[base for _, base in providers]
-        ).values_list("postcode", "latitude", "longitude")
-    }
-    for pk, base in providers:
+    """The public point again from the base postcode, after an `update()` of it (a save works
+    it out itself, in `Provider.geocode`)."""
+    for pk, base in Provider.objects.filter(pk__in=ids).values_list("pk", "base_postcode"):
         try:
-            outward = PostcodeValue.parse(base).outward
+            sector = PostcodeValue.parse(base).sector
         except InvalidPostcode:
             logger.warning("Provider %s has a base postcode we cannot read", pk)
             continue
-        area = PostcodeArea.objects.filter(code=outward).values_list("latitude", "longitude")
-        latitude, longitude = points.get(base, (None, None))
-        area_latitude, area_longitude = area.first() or (None, None)
+        latitude, longitude = sector_centre(sector)
         Provider.objects.filter(pk=pk).update_derived(
-            latitude=latitude,
-            longitude=longitude,
-            area_outward=outward,
-            area_latitude=area_latitude,
-            area_longitude=area_longitude,
+            area_sector=sector or "", area_latitude=latitude, area_longitude=longitude
         )
 
 
@@ -217,7 +218,8 @@ def _provider_saved_or_deleted(sender, instance, **kwargs):
     listings_changed([instance.pk])
 
 
-def _check_saved_or_deleted(sender, instance, **kwargs):
+def _part_saved_or_deleted(sender, instance, **kwargs):
+    """A check or a review: its provider's derived columns follow."""
     listings_changed([instance.provider_id])
 
 
@@ -238,7 +240,10 @@ def connect():
     """Called once from `ProvidersConfig.ready`."""
     for signal, uid in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(_provider_saved_or_deleted, sender=Provider, dispatch_uid=f"changes-p-{uid}")
-        signal.connect(_check_saved_or_deleted, sender=Check, dispatch_uid=f"changes-c-{uid}")
+        for model in (Check, Review):
+            signal.connect(
+                _part_saved_or_deleted, sender=model, dispatch_uid=f"changes-{model.__name__}-{uid}"
+            )
         for model in (CoverageDistrict, Service, ServiceCategory, Audience):
             signal.connect(
                 _other_changed, sender=model, dispatch_uid=f"changes-{model.__name__}-{uid}"

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import changes
-from .models import Audience, Check, CoverageDistrict, Provider, Service, ServiceCategory
+from .models import Audience, Check, CoverageDistrict, Provider, Review, Service, ServiceCategory
+from .services import provider_set_status
 
 # Real postcodes (Code-Point Open) spread across each programme's towns.
 TOWNS = {
@@ -150,31 +151,90 @@ def weighted(rng, choices):
     return rng.choices(values, weights=weights)[0]
 
 
-def _check_states(rng, today):
-    """A varied but believable checklist: most complete, some expired, missing or awaiting."""
+LIFETIME_DAYS = {Check.Kind.DBS: 1095, Check.Kind.INSURANCE: 365}  # others: 730
+GRACE_EVERY = 9  # about one published listing in nine is in its grace period
+
+
+def _good_checks(rng, today):
+    """Four basic checks verified and in date; half the time the optional documents too."""
     states = {}
-    profile = rng.random()
     for kind in Check.BASIC_KINDS:
-        verified = today - timedelta(days=rng.randint(20, 500))
-        lifetime = {Check.Kind.DBS: 1095, Check.Kind.INSURANCE: 365}.get(kind, 730)
-        roll = rng.random()
-        if profile < 0.6 or roll < 0.55:
-            states[kind] = (Check.Status.VERIFIED, verified, verified + timedelta(days=lifetime))
-        elif roll < 0.7:
-            states[kind] = (Check.Status.AWAITING, None, None)
-        elif roll < 0.85:
-            # Verified once, now past its expiry date: shown publicly as expired.
-            old = today - timedelta(days=lifetime + rng.randint(10, 120))
-            states[kind] = (Check.Status.VERIFIED, old, old + timedelta(days=lifetime))
-        elif roll < 0.95:
-            states[kind] = (Check.Status.NOT_PROVIDED, None, None)
-        else:
-            states[kind] = (Check.Status.REJECTED, None, None)
+        lifetime = LIFETIME_DAYS.get(kind, 730)
+        verified = today - timedelta(days=rng.randint(20, min(lifetime - 40, 500)))
+        states[kind] = (Check.Status.VERIFIED, verified, verified + timedelta(days=lifetime))
     if rng.random() < 0.5:
         for kind in (Check.Kind.TERMS, Check.Kind.SUPPORT_PLAN, Check.Kind.POLICIES):
             verified = today - timedelta(days=rng.randint(30, 400))
             states[kind] = (Check.Status.VERIFIED, verified, None)
     return states
+
+
+def _final_checks(rng, today, status, number):
+    """The checks a listing of this status ends with, and the reason for its status.
+
+    Published listings follow the publishing rules (a few in their grace period, so the notice
+    can be seen); suspended ones have a rejected or long-lapsed check; drafts and listings waiting
+    for review have checks still to verify.
+    """
+    states = _good_checks(rng, today)
+    kind = rng.choice(Check.BASIC_KINDS)
+    label = Check.Kind(kind).label
+    if status == Provider.Status.PUBLISHED:
+        if number % GRACE_EVERY == 0:
+            lapsed = today - timedelta(days=rng.randint(1, 20))
+            states[kind] = (Check.Status.VERIFIED, lapsed - timedelta(days=365), lapsed)
+        return states, "Demo data: all four basic checks verified and in date"
+    if status == Provider.Status.SUSPENDED:
+        if rng.random() < 0.5:
+            states[kind] = (Check.Status.REJECTED, None, None)
+            return states, f"Demo data: {label} was rejected"
+        lapsed = today - timedelta(days=rng.randint(40, 120))
+        states[kind] = (Check.Status.VERIFIED, lapsed - timedelta(days=365), lapsed)
+        return states, f"Demo data: {label} ran out and was not renewed"
+    if status in (Provider.Status.PENDING, Provider.Status.DRAFT):
+        for kind in rng.sample(Check.BASIC_KINDS, rng.randint(1, 3)):
+            states[kind] = (
+                rng.choice([Check.Status.AWAITING, Check.Status.NOT_PROVIDED]),
+                None,
+                None,
+            )
+        if status == Provider.Status.PENDING:
+            return states, "Demo data: sent for review"
+        return states, "Demo data: returned to draft"
+    return states, "Demo data: the provider has stopped trading"
+
+
+def _save_checks(provider, states, staff):
+    provider.checks.exclude(kind__in=states).delete()
+    for kind, (status, verified_on, expires_on) in states.items():
+        Check.objects.update_or_create(
+            provider=provider,
+            kind=kind,
+            defaults={
+                "status": status,
+                "verified_on": verified_on,
+                "expires_on": expires_on,
+                "verified_by": staff if verified_on else None,
+            },
+        )
+
+
+def _move_to(provider, status, reason, staff, good_checks):
+    """Bring the listing to `status` the way staff would: through `provider_set_status`. A
+    listing that was ever public is first published with good checks."""
+    if provider.status == status:
+        return
+    was_public = status in (Provider.Status.SUSPENDED, Provider.Status.ARCHIVED)
+    if status == Provider.Status.PUBLISHED or (was_public and provider.status != "published"):
+        _save_checks(provider, good_checks, staff)
+        provider_set_status(
+            provider=provider,
+            status=Provider.Status.PUBLISHED,
+            by=staff,
+            reason="Demo data: all four basic checks verified and in date",
+        )
+    if status != Provider.Status.PUBLISHED:
+        provider_set_status(provider=provider, status=status, by=staff, reason=reason)
 
 
 def _ensure_staff(stdout=None):
@@ -265,10 +325,9 @@ def _load(seed, progress):
             ),
             "cqc_registered": registered,
             "cqc_location_id": f"1-{rng.randint(100000000, 999999999)}" if registered else "",
-            "status": weighted(rng, STATUS_WEIGHTS),
-            "last_checked_by_council": today - timedelta(days=rng.randint(5, 300)),
             "staff_notes": "Demo listing. Staff note: never shown publicly.",
         }
+        status = weighted(rng, STATUS_WEIGHTS)
         provider, _ = Provider.objects.update_or_create(slug=slug, defaults=defaults)
         services = rng.sample(categories[focus], k=min(len(categories[focus]), rng.randint(2, 4)))
         services += rng.sample(all_services, k=rng.randint(0, 2))
@@ -278,19 +337,23 @@ def _load(seed, progress):
         provider.districts.exclude(outward__in=districts).delete()
         for outward in districts:
             CoverageDistrict.objects.get_or_create(provider=provider, outward=outward)
-        states = _check_states(rng, today)
+        good = _good_checks(rng, today)
+        states, reason = _final_checks(rng, today, status, number)
         if registered:
-            states[Check.Kind.CQC] = (Check.Status.VERIFIED, today - timedelta(days=90), None)
-        provider.checks.exclude(kind__in=states).delete()
-        for kind, (status, verified_on, expires_on) in states.items():
-            Check.objects.update_or_create(
+            good[Check.Kind.CQC] = states[Check.Kind.CQC] = (
+                Check.Status.VERIFIED,
+                today - timedelta(days=90),
+                None,
+            )
+        _move_to(provider, status, reason, staff, good)
+        _save_checks(provider, states, staff)
+        if status == Provider.Status.PUBLISHED and rng.random() < 0.7:
+            Review.objects.update_or_create(
                 provider=provider,
-                kind=kind,
+                notes="Demo data: full review of the listing",
                 defaults={
-                    "status": status,
-                    "verified_on": verified_on,
-                    "expires_on": expires_on,
-                    "verified_by": staff if verified_on else None,
+                    "reviewed_on": today - timedelta(days=rng.randint(5, 200)),
+                    "reviewed_by": staff,
                 },
             )
         written += 1

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -64,8 +64,19 @@ class Audience(models.Model):
         return self.name
 
 
-def area_label(town, outward):
-    return f"{town} ({outward})" if town else outward
+def _in_sentence(label):
+    """ "Public liability insurance" -> "public liability insurance"; "DBS check" stays."""
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def area_label(town, sector):
+    return f"{town} ({sector})" if town else sector
+
+
+def sector_centre(sector):
+    """(latitude, longitude) of a postcode sector's centre, or (None, None)."""
+    found = PostcodeArea.objects.filter(code=sector).values_list("latitude", "longitude").first()
+    return found or (None, None)
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -82,6 +93,15 @@ class ProviderQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Provider.Status.PUBLISHED)
 
+    def within_rules(self, today=None):
+        """All four basic checks verified and none rejected, and in date or run out no longer
+        than the grace period ago. One indexed comparison on the derived column."""
+        today = today or timezone.localdate()
+        return self.filter(basic_checks_current_until__gte=today - timedelta(days=grace_days()))
+
+    def outside_rules(self, today=None):
+        return self.exclude(pk__in=self.model.objects.within_rules(today).values("pk"))
+
     def with_basic_checks_current(self, today=None):
         """Providers whose DBS, insurance, safeguarding training and registration are all current.
 
@@ -97,11 +117,17 @@ class ProviderQuerySet(models.QuerySet):
         return self.filter(Exists(Check.objects.expired(today).filter(provider=OuterRef("pk"))))
 
 
+def grace_days():
+    """Days a listing stays public after a basic check runs out (settings.CHECK_GRACE_DAYS)."""
+    return settings.CHECK_GRACE_DAYS
+
+
 class PublicProviderManager(models.Manager.from_queryset(ProviderQuerySet)):
-    """The only way public pages read providers: drafts, suspended and archived never leak."""
+    """The only way public pages read providers: drafts, suspended and archived never leak, nor
+    does a published listing whose basic checks fail the publishing rules today."""
 
     def get_queryset(self):
-        return super().get_queryset().published()
+        return super().get_queryset().published().within_rules()
 
 
 class Provider(models.Model):
@@ -138,9 +164,10 @@ class Provider(models.Model):
     base_postcode = models.CharField(
         max_length=8, help_text="Private: where the provider is based. Never shown to the public."
     )
-    latitude = models.FloatField(null=True, editable=False)
-    longitude = models.FloatField(null=True, editable=False)
-    area_outward = models.CharField("area (outward code)", max_length=4, editable=False)
+    # The public point: the centre of the base's postcode sector (CM1 1). Every public output
+    # (coverage, distances, order, maps) is worked out from it, never from the base, so no series
+    # of searches can find the base more closely than its sector.
+    area_sector = models.CharField("area (postcode sector)", max_length=6, editable=False)
     area_latitude = models.FloatField(null=True, editable=False)
     area_longitude = models.FloatField(null=True, editable=False)
     town = models.CharField(
@@ -188,8 +215,12 @@ class Provider(models.Model):
         db_index=True,
         help_text="Derived from the checks: the day the first basic check runs out, if all four are verified",
     )
-    last_checked_by_council = models.DateField(
-        null=True, blank=True, help_text="When council staff last reviewed this listing in full"
+    last_checked_on = models.DateField(
+        "last checked by the council",
+        null=True,
+        editable=False,
+        db_index=True,
+        help_text="Derived: the latest full review or check verification recorded by staff",
     )
     staff_notes = models.TextField(blank=True, help_text="Staff only. Never shown to the public.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -241,8 +272,8 @@ class Provider(models.Model):
 
     @property
     def area_label(self):
-        """Public: "Chelmsford (CM1)". Never more precise than the outward code."""
-        return area_label(self.town, self.area_outward)
+        """Public: "Chelmsford (CM1 1)". Never more precise than the postcode sector."""
+        return area_label(self.town, self.area_sector)
 
     @property
     def distance_words(self):
@@ -315,17 +346,42 @@ class Provider(models.Model):
             raise ValidationError(errors)
 
     def geocode(self):
-        """Set the private point and the public area point from the base postcode.
+        """Check the base postcode exists and set the public point: its sector's centre.
 
         Raises InvalidPostcode or PostcodeNotFound; forms catch both in clean().
         """
-        value = PostcodeValue.parse(self.base_postcode)
         location = Postcode.objects.locate(normalise(self.base_postcode))
         self.base_postcode = location.label
-        self.latitude, self.longitude = location.latitude, location.longitude
-        self.area_outward = value.outward
-        area = PostcodeArea.objects.filter(code=value.outward).values_list("latitude", "longitude")
-        self.area_latitude, self.area_longitude = area.first() or (None, None)
+        self.area_sector = PostcodeValue.parse(location.label).sector
+        self.area_latitude, self.area_longitude = sector_centre(self.area_sector)
+
+    def grace_notice(self, today=None):
+        """While a basic check has run out but the grace period has not: which checks, and the
+        day the listing will be taken down. None otherwise. From prefetched checks."""
+        today = today or timezone.localdate()
+        until = self.basic_checks_current_until
+        if until is None or until >= today:
+            return None
+        lapsed = [
+            check
+            for check in self.checks.all()
+            if check.kind in Check.BASIC_KINDS and check.expires_on and check.expires_on < today
+        ]
+        lapsed.sort(key=lambda check: check.expires_on)
+        ran_out = " and ".join(
+            f"{_in_sentence(check.get_kind_display())} ran out on "
+            f"{date_format(check.expires_on, 'j F Y')}"
+            for check in lapsed
+        )
+        takedown_on = until + timedelta(days=grace_days() + 1)
+        return {
+            "checks": lapsed,
+            "takedown_on": takedown_on,
+            "sentence": (
+                f"Their {ran_out}. The council has asked them for a current one. Unless it is "
+                f"renewed, this listing will be taken down on {date_format(takedown_on, 'j F Y')}."
+            ),
+        }
 
     def _unique_slug(self):
         base = slugify(self.name)[:130] or "provider"
@@ -482,8 +538,63 @@ class Check(models.Model):
     def clean(self):
         if self.status == self.Status.VERIFIED and not self.verified_on:
             raise ValidationError({"verified_on": "Enter the date you verified this check"})
+        if self.verified_on and self.verified_on > timezone.localdate():
+            raise ValidationError({"verified_on": "The date verified must be today or in the past"})
         if self.expires_on and self.verified_on and self.expires_on < self.verified_on:
             raise ValidationError({"expires_on": "The expiry date must be after the date verified"})
+
+
+class Review(models.Model):
+    """A full review of a listing by a council officer: who, when, and what they found."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(default=timezone.localdate)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(blank=True, help_text="Staff only. Never shown to the public.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-created_at"]
+        verbose_name = "full review"
+
+    def __str__(self):
+        return f"Reviewed on {self.reviewed_on:%d %B %Y}"
+
+    def clean(self):
+        if self.reviewed_on and self.reviewed_on > timezone.localdate():
+            raise ValidationError({"reviewed_on": "The review date must be today or in the past"})
+
+
+class StatusChange(models.Model):
+    """Every change of a listing's status, written only by `services.provider_set_status`."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Provider.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Provider.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the daily check of the rules made the change",
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="status_change_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")), name="status_change_changes"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} to {self.get_to_status_display()}"
 
 
 def check_current_until(status, expires_on):

@@ -47,6 +47,7 @@ class DirectoryBuilder:
         self.progress = progress
         self.postcodes = postcodes
         self.outwards = {code: (lat, lon) for code, kind, lat, lon, _ in areas if kind == "outward"}
+        self.sectors = {code: (lat, lon) for code, kind, lat, lon, _ in areas if kind == "sector"}
         self.outward_cells = {}
         for code, (lat, lon) in self.outwards.items():
             self.outward_cells.setdefault(cell_of(lat, lon), []).append(code)
@@ -72,9 +73,7 @@ class DirectoryBuilder:
             "workers",
             "contact_name",
             "base_postcode",
-            "latitude",
-            "longitude",
-            "area_outward",
+            "area_sector",
             "area_latitude",
             "area_longitude",
             "town",
@@ -90,7 +89,6 @@ class DirectoryBuilder:
             "cqc_registered",
             "cqc_location_id",
             "status",
-            "last_checked_by_council",
         ]
         self.tables = {
             "providers": BulkTable(Provider, self.provider_columns),
@@ -137,8 +135,8 @@ class DirectoryBuilder:
         rng = self.rng
         pk = self.next_id
         self.next_id += 1
-        postcode, outward, _, latitude, longitude, _ = rng.choice(self.postcodes)
-        area_latitude, area_longitude = self.outwards.get(outward, (None, None))
+        postcode, outward, sector, _, _, _ = rng.choice(self.postcodes)
+        area_latitude, area_longitude = self.sectors.get(sector, (None, None))
         focus = rng.choice(list(FOCUS))
         trade, summary = FOCUS[focus]
         first, surname = rng.choice(self.first_names), rng.choice(self.surnames)
@@ -161,9 +159,7 @@ class DirectoryBuilder:
                 1 if legal_form == Provider.LegalForm.SOLE_TRADER else rng.randint(2, 8),
                 f"{first} {surname}",
                 postcode,
-                latitude,
-                longitude,
-                outward,
+                sector,
                 area_latitude,
                 area_longitude,
                 town,
@@ -179,7 +175,6 @@ class DirectoryBuilder:
                 registered,
                 f"1-{rng.randint(100000000, 999999999)}" if registered else "",
                 Provider.Status.PUBLISHED,
-                self.today - timedelta(days=rng.randint(5, 300)),
             )
         )
 
@@ -196,26 +191,19 @@ class DirectoryBuilder:
         rows["districts"] += [(pk, district) for district in districts]
 
     def checks(self, pk):
-        """The four basic checks: mostly verified and current, some expired or awaiting."""
+        """The four basic checks, as the publishing rules need for a published listing: all
+        verified and in date, but for one in twenty with a check run out in its grace period."""
         rng, today = self.rng, self.today
-        all_current = rng.random() < 0.7
+        lapsed_kind = rng.choice(Check.BASIC_KINDS) if rng.random() < 0.05 else None
         rows = []
         for kind in Check.BASIC_KINDS:
             lifetime = CHECK_LIFETIME_DAYS.get(kind, 730)
-            roll = 0.0 if all_current else rng.random()
-            if roll < 0.6:
-                verified = today - timedelta(days=rng.randint(20, 300))
-                rows.append(
-                    (pk, kind, Check.Status.VERIFIED, verified, verified + timedelta(lifetime))
-                )
-            elif roll < 0.8:
-                old = today - timedelta(days=lifetime + rng.randint(10, 120))
-                status = rng.choice([Check.Status.VERIFIED, Check.Status.EXPIRED])
-                rows.append((pk, kind, status, old, old + timedelta(lifetime)))
-            elif roll < 0.93:
-                rows.append((pk, kind, Check.Status.AWAITING, None, None))
+            if kind == lapsed_kind:
+                expired = today - timedelta(days=rng.randint(1, 20))
+                verified = expired - timedelta(days=lifetime)
             else:
-                rows.append((pk, kind, Check.Status.NOT_PROVIDED, None, None))
+                verified = today - timedelta(days=rng.randint(20, min(lifetime - 20, 300)))
+            rows.append((pk, kind, Check.Status.VERIFIED, verified, verified + timedelta(lifetime)))
         return rows
 
     def nearby_outwards(self, outward):

@@ -1,4 +1,5 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
 from places import geo
 from places.models import PostcodeArea
@@ -8,13 +9,23 @@ from .models import Provider
 PERSONAL_CARE = "personal-care"
 
 
+# A listing that was public once and is not now answers 410 Gone with a plain page; one that
+# never was (a draft, pending review) is simply not found.
+ONCE_PUBLIC = [Provider.Status.PUBLISHED, Provider.Status.SUSPENDED, Provider.Status.ARCHIVED]
+
+
 def profile(request, slug):
-    provider = get_object_or_404(
+    provider = (
         Provider.public_objects.prefetch_related(
             "services__category", "audiences", "checks", "districts"
-        ),
-        slug=slug,
+        )
+        .filter(slug=slug)
+        .first()
     )
+    if provider is None:
+        if not Provider.objects.filter(slug=slug, status__in=ONCE_PUBLIC).exists():
+            raise Http404("No such listing")
+        return render(request, "providers/gone.html", status=410)
     services = provider.services_by_category()
     gives_personal_care = any(category.slug == PERSONAL_CARE for category, _ in services)
     return render(
@@ -24,6 +35,7 @@ def profile(request, slug):
             "provider": provider,
             "services": services,
             "checklist": provider.public_checklist(),
+            "grace_notice": provider.grace_notice(),
             "cqc_exempt_note": gives_personal_care and not provider.cqc_registered,
             "map_data": coverage_map_data(provider),
         },
@@ -31,7 +43,7 @@ def profile(request, slug):
 
 
 def coverage_map_data(provider):
-    """The area a provider covers, drawn around its district's centre: never its base."""
+    """The area a provider covers, drawn around its postcode sector's centre: never its base."""
     districts = [d.outward for d in provider.districts.all()]
     centres = {
         code: (lat, lon)

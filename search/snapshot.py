@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from django.utils import timezone
 
 from places import geo
 from providers import changes
@@ -84,12 +85,15 @@ class Results:
 
 
 class Snapshot:
-    """Columns over the published providers, rows sorted by the latitude of their base."""
+    """Columns over the public listings, rows sorted by the latitude of their public point."""
 
     token = None  # the directory version it was built at; None: built for one request only
+    day = None  # the day it was built: which listings are public depends on the date
 
     def __init__(self, providers, tags, districts):
-        providers.sort(key=lambda p: math.inf if p["latitude"] is None else p["latitude"])
+        # Every position here is a provider's public point, the centre of its postcode sector:
+        # coverage, distances, order and the map never see the private base.
+        providers.sort(key=lambda p: math.inf if p["area_latitude"] is None else p["area_latitude"])
         self.size = len(providers)
         self.listings = [Listing(p["pk"], p["name"], p["slug"]) for p in providers]
         row_of = {p["pk"]: row for row, p in enumerate(providers)}
@@ -98,7 +102,7 @@ class Snapshot:
         self.area_of_row = np.full(self.size, -1, np.int64)
         for row, p in enumerate(providers):
             if p["area_latitude"] is not None:
-                label = area_label(p["town"], p["area_outward"])
+                label = area_label(p["town"], p["area_sector"])
                 place = (p["area_latitude"], p["area_longitude"], label)
                 if place not in area_index:
                     area_index[place] = len(self.areas)
@@ -108,10 +112,10 @@ class Snapshot:
         def column(name, dtype, missing=None):
             return np.array([missing if p[name] is None else p[name] for p in providers], dtype)
 
-        self.latitude = column("latitude", float, math.nan)
-        self.longitude = column("longitude", float, math.nan)
+        self.latitude = column("area_latitude", float, math.nan)
+        self.longitude = column("area_longitude", float, math.nan)
         radius = column("coverage_radius_miles", float)
-        # Radius 0 means "only my listed districts": it must not match even at the base itself.
+        # Radius 0 means "only my listed districts": it must not match even at its own area.
         self.reach_sq = np.where(radius > 0, (radius / geo.MILES_PER_DEGREE) ** 2, -1.0)
         self.is_free = column("is_free", bool)
         self.rate_min = column("hourly_rate_min", float, math.nan)
@@ -119,9 +123,7 @@ class Snapshot:
         self.checks_until = np.array(
             [_day(p["basic_checks_current_until"]) for p in providers], np.int64
         )
-        self.last_checked = np.array(
-            [_day(p["last_checked_by_council"]) for p in providers], np.int64
-        )
+        self.last_checked = np.array([_day(p["last_checked_on"]) for p in providers], np.int64)
         names = sorted(range(self.size), key=lambda row: providers[row]["name"].casefold())
         self.name_rank = np.empty(self.size, np.int64)
         self.name_rank[names] = np.arange(self.size)
@@ -156,16 +158,14 @@ class Snapshot:
             "name",
             "slug",
             "town",
-            "area_outward",
+            "area_sector",
             "area_latitude",
             "area_longitude",
-            "latitude",
-            "longitude",
             "coverage_radius_miles",
             "is_free",
             "hourly_rate_min",
             "basic_checks_current_until",
-            "last_checked_by_council",
+            "last_checked_on",
             *FLAG_FIELDS.values(),
         ]
         providers = [
@@ -190,7 +190,7 @@ class Snapshot:
     # Where ----------------------------------------------------------------------------------------
 
     def _rows_near(self, location, miles):
-        """Rows whose base lies in a latitude band `miles` either side of the place."""
+        """Rows whose public point lies in a latitude band `miles` either side of the place."""
         south, north, _, _ = geo.bounding_box(location.latitude, location.longitude, miles)
         start, stop = np.searchsorted(self.latitude, [south, north], side="left")
         return np.arange(start, stop)
@@ -214,7 +214,7 @@ class Snapshot:
         return rows, self.distances_sq(location, rows)
 
     def based_near(self, location, miles):
-        """(rows, squared distances) of everyone based within `miles` of the place."""
+        """(rows, squared distances) of everyone whose public point is within `miles`."""
         rows = self._rows_near(location, miles)
         distance_sq = self.distances_sq(location, rows)
         near = distance_sq <= (miles / geo.MILES_PER_DEGREE) ** 2
@@ -342,24 +342,25 @@ def _day(value):
 # The snapshot each process keeps ------------------------------------------------------------------
 
 _lock = threading.Lock()
-_kept = {"token": object(), "snapshot": None}
+_kept = {"key": None, "snapshot": None}
 
 
 def current():
-    """This process's snapshot of the published directory, rebuilt if anything has changed.
+    """This process's snapshot of the published directory, rebuilt if anything has changed or
+    the day has turned (a listing's grace period can end at midnight).
 
     While this connection holds changes that have not committed (`changes.pending()`), it gets a
     snapshot of its own, untagged, so that neither it nor a page built from it is kept.
     """
     if changes.pending():
         return Snapshot.build()
-    token = changes.current_token()
-    if _kept["token"] != token or _kept["snapshot"] is None:
+    key = (changes.current_token(), timezone.localdate())
+    if _kept["key"] != key or _kept["snapshot"] is None:
         with _lock:
-            if _kept["token"] != token or _kept["snapshot"] is None:
+            if _kept["key"] != key or _kept["snapshot"] is None:
                 # Token first, then data: a change landing in between leaves us labelled with the
                 # older token, so the next search rebuilds rather than trusting stale data.
                 snapshot = Snapshot.build()
-                snapshot.token = token
-                _kept["snapshot"], _kept["token"] = snapshot, token
+                snapshot.token, snapshot.day = key
+                _kept["snapshot"], _kept["key"] = snapshot, key
     return _kept["snapshot"]

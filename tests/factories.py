@@ -4,10 +4,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from providers.models import Audience, Check, Provider, Service
+from providers.models import Audience, Check, Provider, Review, Service
 
 
-def make_provider(**overrides):
+def make_provider(*, checks=True, reviewed_on=None, **overrides):
+    """A saved provider. A published one gets its four basic checks, verified and in date, so it
+    meets the publishing rules and is public; `checks=False` leaves them out. `reviewed_on`
+    records a full review by staff on that day."""
     services = overrides.pop("services", None)
     audiences = overrides.pop("audiences", None)
     fields = {
@@ -28,15 +31,25 @@ def make_provider(**overrides):
     provider.save()
     provider.services.set(services if services is not None else Service.objects.all()[:2])
     provider.audiences.set(audiences if audiences is not None else Audience.objects.all()[:1])
+    if checks and provider.status == Provider.Status.PUBLISHED:
+        add_basic_checks(provider)
+    if reviewed_on:
+        Review.objects.create(provider=provider, reviewed_on=reviewed_on)
     return provider
 
 
 def add_check(provider, kind, status=Check.Status.VERIFIED, verified_on=None, expires_on=None):
+    """Set the provider's check of this kind (made or replaced) to this state."""
     if status == Check.Status.VERIFIED and verified_on is None:
         verified_on = timezone.localdate() - timedelta(days=30)
-    return Check.objects.create(
-        provider=provider, kind=kind, status=status, verified_on=verified_on, expires_on=expires_on
+        if expires_on and expires_on < verified_on:
+            verified_on = expires_on - timedelta(days=365)
+    check, _ = Check.objects.update_or_create(
+        provider=provider,
+        kind=kind,
+        defaults={"status": status, "verified_on": verified_on, "expires_on": expires_on},
     )
+    return check
 
 
 def add_basic_checks(provider, expires_on=None):

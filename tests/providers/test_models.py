@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from places.models import PostcodeNotFound
+from places.models import Postcode, PostcodeArea, PostcodeNotFound
 from providers.models import Check, Provider, Service, ServiceCategory, check_current_until
 
 from ..factories import add_basic_checks, add_check, make_provider
@@ -50,17 +50,17 @@ def test_cqc_registered_needs_location_id(postcodes):
     violates_constraint(cqc_registered=True, cqc_location_id="")
 
 
-def test_geocoding_on_save_sets_private_point_and_public_area(postcodes):
+def test_geocoding_on_save_keeps_only_the_sectors_centre(postcodes):
     provider = make_provider(base_postcode="cm1-1rw")
     assert provider.base_postcode == "CM1 1RW"
-    assert 51.7 < provider.latitude < 51.8 and 0.4 < provider.longitude < 0.5
-    assert provider.area_outward == "CM1"
-    assert provider.area_label == "Chelmsford (CM1)"
-    # The public point is the outward code's centre, not the home.
-    assert (provider.area_latitude, provider.area_longitude) != (
-        provider.latitude,
-        provider.longitude,
-    )
+    assert provider.area_sector == "CM1 1"
+    assert provider.area_label == "Chelmsford (CM1 1)"
+    # The public point is the sector's centre, not the home, and the home's point is not kept.
+    sector = PostcodeArea.objects.get(code="CM1 1")
+    home = Postcode.objects.get(postcode="CM1 1RW")
+    assert (provider.area_latitude, provider.area_longitude) == (sector.latitude, sector.longitude)
+    assert (provider.area_latitude, provider.area_longitude) != (home.latitude, home.longitude)
+    assert not hasattr(provider, "latitude")
 
 
 def test_unknown_postcode_is_a_validation_error_not_a_crash(postcodes):
@@ -96,9 +96,8 @@ def test_public_objects_hide_everything_but_published(postcodes, status):
 
 
 def test_one_check_per_kind(provider):
-    add_check(provider, Check.Kind.DBS)
     with pytest.raises(IntegrityError), transaction.atomic():
-        add_check(provider, Check.Kind.DBS)
+        Check.objects.create(provider=provider, kind=Check.Kind.DBS)
 
 
 def test_verified_check_needs_a_date(provider):
@@ -129,7 +128,7 @@ def test_four_basic_checks_current_is_one_filter(postcodes, today):
     insurance.verified_on = today - timedelta(days=400)
     insurance.expires_on = today - timedelta(days=1)
     insurance.save()
-    three_only = make_provider(name="Three only")
+    three_only = make_provider(name="Three only", checks=False)
     for kind in Check.BASIC_KINDS[:3]:
         add_check(three_only, kind)
     assert list(Provider.objects.with_basic_checks_current(today)) == [complete]
@@ -147,7 +146,8 @@ def test_four_basic_checks_current_is_one_filter(postcodes, today):
         ("rejected", None, "missing", "not accepted by the council"),
     ],
 )
-def test_public_checklist_words(provider, today, status, days_to_expiry, state, words):
+def test_public_checklist_words(postcodes, today, status, days_to_expiry, state, words):
+    provider = make_provider(checks=False)
     verified_on = today - timedelta(days=60) if status == "verified" else None
     expires_on = today + timedelta(days=days_to_expiry) if days_to_expiry is not None else None
     add_check(provider, "dbs", status=status, verified_on=verified_on, expires_on=expires_on)
@@ -160,7 +160,8 @@ def test_public_checklist_words(provider, today, status, days_to_expiry, state, 
     )
 
 
-def test_checklist_sentences_read_as_the_design_says(provider):
+def test_checklist_sentences_read_as_the_design_says(postcodes):
+    provider = make_provider(checks=False)
     from datetime import date
 
     add_check(provider, "dbs", verified_on=date(2026, 3, 3), expires_on=None)
@@ -192,7 +193,7 @@ def test_basic_checks_column_follows_every_check_change(provider, today):
 @pytest.mark.parametrize("status", [choice for choice, _ in Check.Status.choices])
 @pytest.mark.parametrize("days_left", [None, -30, -1, 0, 1, 30])
 def test_is_a_check_current_has_one_answer_in_python_and_sql(postcodes, today, status, days_left):
-    provider = make_provider()
+    provider = make_provider(checks=False)
     check = Check.objects.create(
         provider=provider,
         kind="dbs",

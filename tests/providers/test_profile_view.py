@@ -3,6 +3,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from places.models import Postcode
+
 from ..factories import add_basic_checks, add_check, make_provider
 
 
@@ -12,15 +14,33 @@ def test_published_profile_shows_the_listing(client, provider):
     assert response.status_code == 200
     html = response.content.decode()
     assert provider.name in html
-    assert "Chelmsford (CM1)" in html
+    assert "Chelmsford (CM1 1)" in html
+    assert "Travels up to 5 miles from the Chelmsford (CM1 1) area" in html
     assert "DBS check: checked by the council on" in html
     assert 'href="tel:01632960001"' in html
 
 
-@pytest.mark.parametrize("status", ["draft", "pending", "suspended", "archived"])
-def test_unpublished_profile_is_404(client, postcodes, status):
+@pytest.mark.parametrize("status", ["draft", "pending"])
+def test_never_public_profile_is_404(client, postcodes, status):
     provider = make_provider(status=status)
     assert client.get(provider.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("status", ["suspended", "archived"])
+def test_a_listing_taken_down_is_gone(client, postcodes, status):
+    provider = make_provider(status=status)
+    response = client.get(provider.get_absolute_url())
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "This provider is no longer listed" in html
+    assert provider.name not in html and "01632" not in html
+
+
+def test_a_published_listing_outside_the_rules_is_gone(client, provider):
+    add_check(provider, "dbs", status="rejected")
+    response = client.get(provider.get_absolute_url())
+    assert response.status_code == 410
+    assert provider.name not in response.content.decode()
 
 
 def test_unknown_slug_is_404(client, db):
@@ -28,19 +48,21 @@ def test_unknown_slug_is_404(client, db):
 
 
 def test_profile_never_shows_private_or_staff_data(client, provider, today):
-    add_check(provider, "dbs", status="awaiting")
+    add_check(provider, "terms", status="awaiting")
     provider.checks.update(staff_notes="PRIVATE-CHECK-NOTE")
     html = client.get(provider.get_absolute_url()).content.decode()
+    home = Postcode.objects.get(postcode="CM1 1RW")
     for private in [
         "CM1 1RW",
         "PRIVATE-STAFF-NOTE",
         "PRIVATE-CHECK-NOTE",
-        str(provider.latitude)[:7],
+        f"{home.latitude:.4f}",
+        f"{home.longitude:.4f}",
     ]:
         assert private not in html
     # Awaiting verification is never shown as checked.
-    assert "DBS check: checked by the council" not in html
-    assert "DBS check: sent to the council but not checked yet" in html
+    assert "Terms of service: checked by the council" not in html
+    assert "Terms of service: sent to the council but not checked yet" in html
 
 
 def test_expired_check_says_so(client, provider, today):
@@ -48,11 +70,12 @@ def test_expired_check_says_so(client, provider, today):
         provider,
         "insurance",
         verified_on=today - timedelta(days=400),
-        expires_on=today - timedelta(days=35),
+        expires_on=today - timedelta(days=10),
     )
     html = client.get(provider.get_absolute_url()).content.decode()
     assert "Public liability insurance: expired on" in html
     assert "Ask the provider for a current certificate" in html
+    assert "Their public liability insurance ran out on" in html  # the grace-period notice
 
 
 def test_profile_sections(client, provider):
@@ -81,8 +104,9 @@ def test_coverage_map_is_drawn_around_the_area_never_the_base(client, provider):
         {"code": "CM2", "lat": round(cm2.latitude, 5), "lon": round(cm2.longitude, 5)}
     ]
     html = response.content.decode()
+    home = Postcode.objects.get(postcode=provider.base_postcode)
     for digits in (3, 4, 5):
-        assert f"{provider.latitude:.{digits}f}" not in html
+        assert f"{home.latitude:.{digits}f}" not in html
     assert "the postcode district CM2" in html
 
 

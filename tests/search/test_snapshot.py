@@ -5,15 +5,17 @@ searches again: the second page must show the change.
 """
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from places.models import Postcode
 from providers.models import Check, CoverageDistrict, Provider, Service, ServiceCategory
 from search import snapshot
 
-from ..factories import add_basic_checks, add_check, make_provider
+from ..factories import add_check, make_provider
 
 URL = reverse("search:results")
 
@@ -88,12 +90,13 @@ def test_district_changes_reach_coverage(client, listed):
     assert names(search(client, postcode="CO1 2FN")) == []
 
 
-def test_check_changes_reach_the_checks_filter(client, listed, today):
-    assert search(client, postcode="CM1 1RW").context["facets"]["feature"]["checks"] == 0
-    add_basic_checks(listed)
+def test_check_changes_reach_the_checks_filter_and_the_rules(client, listed, today):
     assert names(search(client, postcode="CM1 1RW", feature="checks")) == ["Listed"]
-    Check.objects.get(provider=listed, kind="insurance").delete()
-    assert names(search(client, postcode="CM1 1RW", feature="checks")) == []
+    add_check(listed, "insurance", expires_on=today - timedelta(days=1))  # in its grace period
+    assert search(client, postcode="CM1 1RW").context["facets"]["feature"]["checks"] == 0
+    assert names(search(client, postcode="CM1 1RW")) == ["Listed"]
+    Check.objects.get(provider=listed, kind="insurance").delete()  # outside the rules: gone
+    assert names(search(client, postcode="CM1 1RW")) == []
     add_check(listed, "insurance", expires_on=today)  # runs out today: still current
     assert names(search(client, postcode="CM1 1RW", feature="checks")) == ["Listed"]
 
@@ -135,4 +138,5 @@ def test_map_json_comes_from_the_snapshot_without_private_points(client, listed)
         round(listed.area_latitude, 5),
         round(listed.area_longitude, 5),
     )
-    assert str(round(listed.latitude, 5)) not in html
+    home = Postcode.objects.get(postcode=listed.base_postcode)
+    assert str(round(home.latitude, 5)) not in html

@@ -11,12 +11,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as settings_module
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from places import geo
-from places.models import Postcode
+from places.models import Postcode, PostcodeArea
+from places.postcodes import PostcodeValue
 from providers.models import Audience, Check, CoverageDistrict, Provider, Service
 from search import snapshot
 from search.forms import COST_CHOICES, FEATURE_CHOICES, WHEN_CHOICES
@@ -55,11 +57,14 @@ def directory(postcodes):
             available_evenings=rng.random() < 0.4,
             available_weekends=rng.random() < 0.4,
             available_overnight=rng.random() < 0.2,
-            last_checked_by_council=rng.choice([None, today - timedelta(rng.randint(0, 400))]),
+            reviewed_on=rng.choice([None, today - timedelta(rng.randint(0, 400))]),
             status=rng.choice(["published"] * 4 + ["draft", "suspended"]),
+            checks=False,
         )
-        if rng.random() < 0.6:
-            add_basic_checks(provider, expires_on=today + timedelta(rng.choice([-1, 0, 0, 1, 30])))
+        if rng.random() < 0.8:
+            # In date, on the day, in the grace period (to its last day), or past it.
+            days = rng.choice([-40, -29, -28, -1, 0, 0, 1, 30, 300])
+            add_basic_checks(provider, expires_on=today + timedelta(days))
             # Then a later change, by each of the ways staff or code make one.
             kind = rng.choice(Check.BASIC_KINDS)
             change = rng.choice(["none", "none", "reject", "delete", "bulk delete", "bulk expire"])
@@ -81,12 +86,36 @@ def directory(postcodes):
 def covers(provider, location):
     if location.outward and provider.districts.filter(outward=location.outward).exists():
         return True
-    if not provider.coverage_radius_miles or provider.latitude is None:
+    if not provider.coverage_radius_miles or provider.area_latitude is None:
         return False
+    # Around the centre of the provider's postcode sector: the public point, never the base.
+    sector = PostcodeArea.objects.get(code=PostcodeValue.parse(provider.base_postcode).sector)
     stretch = math.cos(math.radians(location.latitude))
-    dx = (provider.longitude - location.longitude) * stretch * geo.MILES_PER_DEGREE
-    dy = (provider.latitude - location.latitude) * geo.MILES_PER_DEGREE
+    dx = (sector.longitude - location.longitude) * stretch * geo.MILES_PER_DEGREE
+    dy = (sector.latitude - location.latitude) * geo.MILES_PER_DEGREE
     return math.hypot(dx, dy) <= provider.coverage_radius_miles
+
+
+def public(provider, today):
+    """The publishing rules, read from the Check rows: published, and all four basic checks
+    verified with none run out longer ago than the grace period."""
+    if provider.status != "published":
+        return False
+    verified = {c.kind: c for c in provider.checks.all() if c.status == "verified"}
+    if set(verified) < set(Check.BASIC_KINDS):
+        return False
+    last_day = today - timedelta(days=settings_module.CHECK_GRACE_DAYS)
+    return all(
+        verified[kind].expires_on is None or verified[kind].expires_on >= last_day
+        for kind in Check.BASIC_KINDS
+    )
+
+
+def last_checked(provider):
+    """The latest day staff verified a check or recorded a full review, from those rows."""
+    days = [c.verified_on for c in provider.checks.all() if c.verified_on]
+    days += [review.reviewed_on for review in provider.reviews.all()]
+    return max(days, default=None)
 
 
 def basic_checks_current(provider, today):
@@ -140,7 +169,11 @@ def passes(fact, filters, skip=None):
 
 
 def reference(location, filters, today):
-    covering = [(p, facts(p, today)) for p in Provider.public_objects.all() if covers(p, location)]
+    covering = [
+        (p, facts(p, today))
+        for p in Provider.objects.all()
+        if public(p, today) and covers(p, location)
+    ]
     results = {p.pk for p, fact in covering if passes(fact, filters)}
     counts = {}
     for group in ["category", "service", "audience", "cost"]:
@@ -210,7 +243,7 @@ def test_snapshot_agrees_with_the_rules(directory, place, filters, sort):
         keys = [providers[item.pk].name.casefold() for item in listed]
         assert keys == sorted(keys)
     else:
-        days = [providers[item.pk].last_checked_by_council for item in listed]
+        days = [last_checked(providers[item.pk]) for item in listed]
         dated = [day for day in days if day is not None]
         assert dated == sorted(dated, reverse=True)
         assert days == dated + [None] * (len(days) - len(dated))  # never checked come last

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from places.models import Postcode
 from providers.models import Check, Provider
 from shortlist.models import SharedShortlist
 from shortlist.services import shared_shortlist_create
@@ -133,7 +134,7 @@ def test_shared_page_shows_the_list_read_only(client, providers, shared_list):
     assert 'href="tel:01632960001"' in page
     assert 'href="mailto:hello@test-helping-hands.example.org"' in page
     assert 'href="https://alpha.example"' in page
-    assert "Based in Chelmsford (CM1)" in page
+    assert "Based in Chelmsford (CM1 1)" in page
     dbs = alpha.checks.get(kind="dbs")
     assert f"DBS check: {dbs.public_summary()[1]}" in page
     # Read-only: no forms at all, and nothing to change.
@@ -183,27 +184,32 @@ def test_deleted_provider_shows_as_no_longer_listed(client, providers, shared_li
 
 
 def test_shared_page_never_shows_private_data(client, postcodes):
-    provider = make_provider(name="Private Pat", base_postcode="CM1 1RW")
-    for kind in ["dbs", "insurance"]:
+    provider = make_provider(name="Private Pat", base_postcode="CM1 1RW", checks=False)
+    for kind in ["dbs", "insurance", "business_registration"]:
+        add_check(provider, kind, verified_on=None, status="verified")
+    add_check(provider, "safeguarding", expires_on=timezone.localdate() - timedelta(days=3))
+    for kind in ["terms", "support_plan"]:
         add_check(provider, kind, status="awaiting")
-    add_check(provider, "safeguarding", status="rejected")
+    add_check(provider, "policies", status="rejected")
     Check.objects.filter(provider=provider).update(staff_notes="PRIVATE-CHECK-NOTE")
     add(client, provider.pk)
     shared = share(client)
     page = html(Client().get(shared.get_absolute_url()))
     assert "Private Pat" in page
+    home = Postcode.objects.get(postcode="CM1 1RW")
     for private in [
         "CM1 1RW",
         "CM11RW",
         "PRIVATE-STAFF-NOTE",
         "PRIVATE-CHECK-NOTE",
-        str(provider.latitude)[:7],
-        str(provider.longitude)[:7],
+        f"{home.latitude:.4f}",
+        f"{home.longitude:.4f}",
     ]:
         assert private not in page
-    # Checks not verified are never worded as checked.
-    assert "checked by the council on" not in page.lower()
-    assert "govuk-tag--green" not in page
+    # Checks not verified, or run out, are never worded as checked.
+    for kind in ["Terms of service", "Support plan", "Complaints and safeguarding policy"]:
+        assert f"{kind}: checked by the council" not in page
+    assert "Safeguarding training: expired on" in page
 
 
 def test_html_in_notes_is_escaped_on_the_shared_page(client, providers):

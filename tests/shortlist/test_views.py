@@ -242,7 +242,7 @@ def test_shortlist_page_shows_current_details(client, providers, today):
     page = html(client.get(INDEX))
     assert page.index("Bravo Home Help") < page.index("Alpha Care")
     assert f'href="{alpha.get_absolute_url()}"' in page
-    assert "Based in Chelmsford (CM1)" in page
+    assert "Based in Chelmsford (CM1 1)" in page
     assert 'href="tel:01632960001"' in page
     assert 'href="mailto:hello@test-helping-hands.example.org"' in page
     assert 'href="https://alpha.example"' in page

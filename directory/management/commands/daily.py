@@ -1,0 +1,46 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from core.ratelimit import rate_counts_prune
+from providers.models import Provider
+from providers.services import listings_apply_rules
+
+
+class Command(BaseCommand):
+    help = (
+        "Run once a day, soon after midnight: suspends published listings that no longer meet the "
+        "publishing rules (a basic check rejected, missing, or run out for longer than the grace "
+        "period), recording why, and forgets old rate-limit counts. Safe to run again: a second "
+        "run the same day changes nothing. --dry-run only reports. Cron: "
+        "15 0 * * * cd /srv/directory && .venv/bin/python manage.py daily"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report on the listings, change nothing"
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        today = timezone.localdate()
+        published = Provider.objects.published()
+        within = published.within_rules(today)
+        in_grace = within.exclude(basic_checks_current_until__gte=today).count()
+        outside = published.outside_rules(today).count()
+        self.stdout.write(
+            f"{date_format(today, 'j F Y')}: {published.count()} published listings, "
+            f"{within.count()} meeting the publishing rules ({in_grace} in their grace period), "
+            f"{outside} outside them."
+        )
+        if dry_run:
+            return
+        suspended = listings_apply_rules(today=today)
+        for change in suspended:
+            self.stdout.write(f"Suspended {change.provider.name}. {change.reason}")
+        pruned = rate_counts_prune()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Suspended {len(suspended)} listing{'s' * (len(suspended) != 1)}; forgot "
+                f"{pruned} old rate-limit count{'s' * (pruned != 1)}."
+            )
+        )

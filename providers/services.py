@@ -1,0 +1,104 @@
+"""The publishing rules, and every change of a listing's status. Keyword-only, <thing>_<action>.
+
+A listing can be published only when its four basic checks (DBS, public liability insurance,
+safeguarding training, business registration) are verified and in date and none is rejected.
+Once published it stays public while that holds, and for `CHECK_GRACE_DAYS` after a basic check
+runs out (with a notice on its card and profile); `Provider.public_objects` applies the same rule,
+so nothing outside it is ever shown. `listings_apply_rules`, run daily and after staff change a
+check, then suspends what has fallen outside the rules and records why.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import Check, Provider, StatusChange, grace_days
+
+
+class PublishingRefused(Exception):
+    """The listing does not meet the publishing rules; `problems` says why, a sentence each."""
+
+    def __init__(self, problems):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _day(value):
+    return date_format(value, "j F Y")
+
+
+def provider_rule_problems(*, provider, today=None, grace=False):
+    """Why this listing may not be public today: one plain sentence per basic check that fails,
+    in checklist order; empty when it may. With `grace`, a check that ran out within the grace
+    period still passes (the rule for staying public, not for publishing)."""
+    today = today or timezone.localdate()
+    last_good_day = today - timedelta(days=grace_days() if grace else 0)
+    checks = {check.kind: check for check in Check.objects.filter(provider=provider)}
+    problems = []
+    for kind in Check.BASIC_KINDS:
+        label = Check.Kind(kind).label
+        check = checks.get(kind)
+        status = check.status if check else Check.Status.NOT_PROVIDED
+        if status == Check.Status.REJECTED:
+            problems.append(f"{label} was rejected")
+        elif status == Check.Status.AWAITING:
+            problems.append(f"{label} has not been verified yet")
+        elif status == Check.Status.NOT_PROVIDED:
+            problems.append(f"{label} has not been provided")
+        elif status == Check.Status.EXPIRED or (
+            check.expires_on and check.expires_on < last_good_day
+        ):
+            when = f" on {_day(check.expires_on)}" if check.expires_on else ""
+            problems.append(f"{label} ran out{when}")
+    return problems
+
+
+@transaction.atomic
+def provider_set_status(*, provider, status, by, reason, today=None):
+    """Move a listing to `status`, recording who (None: the daily rules), when and why.
+
+    Publishing is refused with PublishingRefused, and nothing changes, unless the four basic
+    checks meet the rules today. Returns the StatusChange, or None if it already had `status`.
+    The row is locked first, so two officers acting at once cannot both change it.
+    """
+    if not reason or not reason.strip():
+        raise ValueError("Say why the status is changing")
+    locked = Provider.objects.select_for_update().get(pk=provider.pk)
+    provider.status = locked.status
+    if locked.status == status:
+        return None
+    problems = []
+    if status == Provider.Status.PUBLISHED:
+        problems = provider_rule_problems(provider=locked, today=today)
+    if problems:
+        raise PublishingRefused(problems)
+    change = StatusChange.objects.create(
+        provider=locked, from_status=locked.status, to_status=status, changed_by=by, reason=reason
+    )
+    Provider.objects.filter(pk=locked.pk).update(status=status, updated_at=timezone.now())
+    provider.status = status
+    return change
+
+
+def listings_apply_rules(*, today=None, by=None, providers=None):
+    """Suspend every published listing that no longer meets the rules (a rejected, missing or
+    unverified basic check, or one that ran out more than the grace period ago), saying why.
+
+    Safe to run any number of times: a listing already suspended is left alone. Returns the
+    StatusChanges made.
+    """
+    today = today or timezone.localdate()
+    published = Provider.objects.published()
+    if providers is not None:
+        published = published.filter(pk__in=[provider.pk for provider in providers])
+    changes = []
+    for provider in published.outside_rules(today).order_by("pk"):
+        problems = provider_rule_problems(provider=provider, today=today, grace=True)
+        reason = "Taken down by the publishing rules: " + "; ".join(problems or ["checks"]) + "."
+        if change := provider_set_status(
+            provider=provider, status=Provider.Status.SUSPENDED, by=by, reason=reason, today=today
+        ):
+            changes.append(change)
+    return changes
