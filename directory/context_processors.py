@@ -6,4 +6,5 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "COUNCIL_URL": settings.COUNCIL_URL,
+        "CHECK_GRACE_DAYS": settings.CHECK_GRACE_DAYS,
     }

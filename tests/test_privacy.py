@@ -1,12 +1,16 @@
-"""Every public page, rendered with a listing full of private values, shows none of them."""
+"""Every public page, rendered with a listing full of private values, shows none of them; and
+where a provider's base is within its postcode sector changes nothing the public can see."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from places.models import Postcode
-from providers.models import CoverageDistrict
+from providers.models import CoverageDistrict, Provider
 from shortlist.models import SharedShortlist
 
 from .factories import add_check, make_provider
@@ -82,3 +86,63 @@ def test_no_public_page_leaks_private_values(client, listing):
             "Safeguarding training",
         ):
             assert f"{kind}: checked by the council" not in html, (url, kind)
+
+
+# Moving a base within its postcode sector changes nothing anyone can see ----------------------
+
+SECTORS = {
+    "CM1 1": ["CM1 1AE", "CM1 1AF", "CM1 1RW"],
+    "TA6 6": ["TA6 6DS", "TA6 6PN", "TA6 6ZH"],
+    "CH6 5": ["CH6 5BG", "CH6 5EQ", "CH6 5GL", "CH6 5JL", "CH6 5NP", "CH6 5QJ", "CH6 5SF"],
+    "CH8 7": ["CH8 7AW", "CH8 7DL", "CH8 7FA", "CH8 7HU", "CH8 7LH", "CH8 7PE", "CH8 7QT"],
+}
+# Places near and far from each sector, full postcodes, sectors and districts, so the travel
+# radius's edge, the district lists and the "you could ask these providers" list all come in.
+PLACES = [
+    "CM1 1AE", "CM1 3AX", "CM1 6GB", "CM2 8QB", "CM1", "CM2 0",
+    "TA6 3JA", "TA6 6DS", "TA1 1NR", "TA6", "CH6 5UA", "CH7 1DA", "CH8 7SN", "CH7", "CO1 2FN",
+]  # fmt: skip
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def everything_public(client, provider):
+    """Every public response that could depend on where the provider is: each search in three
+    orders with and without filters (list, counts and map JSON all in the page) and the profile.
+    Form tokens differ on every response, so they are taken out."""
+    pages = []
+    for place in PLACES:
+        for extra in [{}, {"sort": "name"}, {"sort": "checked", "feature": "checks"}]:
+            response = client.get(reverse("search:results"), {"postcode": place, **extra})
+            pages.append(TOKEN.sub("", response.content.decode()))
+    pages.append(TOKEN.sub("", client.get(provider.get_absolute_url()).content.decode()))
+    return pages
+
+
+@settings(
+    max_examples=12,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    sector=st.sampled_from(sorted(SECTORS)),
+    data=st.data(),
+    radius=st.sampled_from([0, 1, 3, 5, 10, 20]),
+)
+def test_moving_the_base_within_its_sector_changes_no_public_byte(
+    client, postcodes, sector, data, radius
+):
+    first, second = data.draw(
+        st.lists(st.sampled_from(SECTORS[sector]), min_size=2, max_size=2, unique=True)
+    )
+    Provider.objects.all().delete()
+    make_provider(name="Neighbour", base_postcode="CM1 3AX", coverage_radius_miles=8)
+    provider = make_provider(name="Sole Trader", base_postcode=first, coverage_radius_miles=radius)
+    if radius == 0:
+        CoverageDistrict.objects.create(provider=provider, outward=sector.split()[0])
+    before = everything_public(client, provider)
+    provider.base_postcode = second
+    provider.save()
+    after = everything_public(client, provider)
+    assert any("Sole Trader" in page for page in before[:-1])  # it really is in some searches
+    assert before == after

@@ -25,7 +25,7 @@ def listings(postcodes):
     add_basic_checks(ruth)
     add_check(ruth, "cqc", status="awaiting")
     garden = make_provider(name="Green Fingers Garden Help", phone="01632 960002")
-    add_check(garden, "dbs", status="awaiting")
+    add_check(garden, "terms", status="awaiting")
     return ruth, garden
 
 

@@ -33,3 +33,15 @@ def test_unknown_page_is_a_friendly_404(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_pages_say_exactly_what_the_council_checks_and_what_the_notices_mean(client, db, settings):
+    settings.CHECK_GRACE_DAYS = 28
+    home = client.get("/").content.decode()
+    assert "only listed while council staff have seen proof of 4 basic checks" in home
+    about = client.get("/about/").content.decode()
+    assert "stays for up to 28 days with a warning" in about
+    assert "taken down straight away" in about
+    checks = client.get("/guidance/what-the-checks-mean/").content.decode()
+    assert "When a basic check runs out" in checks
+    assert "the provider has 28 days to send the council a new one" in checks
