@@ -84,6 +84,11 @@ GUIDES = [
         "title": "What the checks mean",
         "summary": "What a DBS check, insurance and the other checks are, and what a listing tells you.",
     },
+    {
+        "url_name": "guidance:registration",
+        "title": "Do they need to be registered?",
+        "summary": "When a provider who helps with personal care must register with the CQC or CIW.",
+    },
 ]
 
 
@@ -247,3 +252,8 @@ def direct_payments(request):
 
 def checks(request):
     return render_guide(request, "directory/guidance/checks.html", "guidance:checks")
+
+
+def registration(request):
+    # The law as the regulators explain it: see providers.regulators for the pages used.
+    return render_guide(request, "directory/guidance/registration.html", "guidance:registration")

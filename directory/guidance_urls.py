@@ -21,4 +21,5 @@ urlpatterns = [
     path("checklist/", guidance.checklist, name="checklist"),
     path("direct-payments/", guidance.direct_payments, name="direct-payments"),
     path("what-the-checks-mean/", guidance.checks, name="checks"),
+    path("do-they-need-to-be-registered/", guidance.registration, name="registration"),
 ]

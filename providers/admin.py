@@ -68,7 +68,16 @@ class CategoryFilter(admin.SimpleListFilter):
 class CheckInline(admin.TabularInline):
     model = Check
     extra = 0
-    fields = ["kind", "status", "verified_on", "verified_by", "expires_on", "staff_notes"]
+    fields = [
+        "kind",
+        "status",
+        "verified_on",
+        "verified_by",
+        "expires_on",
+        "reference",
+        "link",
+        "staff_notes",
+    ]
     autocomplete_fields = ["verified_by"]
 
 
@@ -140,6 +149,10 @@ class ProviderAdmin(admin.ModelAdmin):
         "status_with_link",
         "area_label",
         "last_checked_on",
+        "nation",
+        "gives_personal_care",
+        "registered_until",
+        "rules_met_until",
         "created_at",
         "updated_at",
     ]
@@ -175,7 +188,15 @@ class ProviderAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Regulation", {"fields": ["cqc_registered", "cqc_location_id"]}),
+        (
+            "Regulation (worked out from the services and checks)",
+            {
+                "fields": ["nation", "gives_personal_care", "registered_until", "rules_met_until"],
+                "description": "A listing that offers personal care needs a verified registration "
+                "check (with the regulator's ID), or, for a sole trader working alone, a verified "
+                "individual exemption check.",
+            },
+        ),
         (
             "Council review (staff only)",
             {"fields": ["last_checked_on", "staff_notes", "created_at", "updated_at"]},
@@ -321,7 +342,7 @@ class ServiceInline(admin.TabularInline):
 
 @admin.register(ServiceCategory)
 class ServiceCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "position"]
+    list_display = ["name", "position", "regulated"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ServiceInline]

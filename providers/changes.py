@@ -31,7 +31,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from places.postcodes import InvalidPostcode, PostcodeValue
 
@@ -45,8 +45,11 @@ from .models import (
     Service,
     ServiceCategory,
     basics_current_until,
+    check_current_until,
     rows_updated,
+    rules_met_until,
     sector_centre,
+    works_alone,
 )
 
 logger = logging.getLogger(__name__)
@@ -169,31 +172,61 @@ def _refresh(provider_ids, *, moved=()):
 
 
 def _refresh_checks(ids):
-    """`basic_checks_current_until` from the basic checks, and `last_checked_on`: the latest
-    day staff verified a check or recorded a full review."""
-    rows, checked = defaultdict(list), defaultdict(list)
+    """Every column derived from a provider's checks, reviews and services: whether it gives
+    personal care, the day its basic checks and its registration stop being current, the last day
+    it meets the publishing rules, and the last day staff checked anything."""
+    rows, checked, until = defaultdict(list), defaultdict(list), defaultdict(dict)
     checks = Check.objects.filter(provider_id__in=ids).values_list(
         "provider_id", "kind", "status", "expires_on", "verified_on"
     )
     for pk, kind, status, expires_on, verified_on in checks:
         rows[pk].append((kind, status, expires_on))
+        until[pk][kind] = check_current_until(status, expires_on)
         if verified_on:
             checked[pk].append(verified_on)
     reviews = Review.objects.filter(provider_id__in=ids).values_list("provider_id", "reviewed_on")
     for pk, reviewed_on in reviews:
         checked[pk].append(reviewed_on)
+    personal_care = set(
+        Provider.services.through.objects.filter(
+            provider_id__in=ids, service__category__regulated=True
+        ).values_list("provider_id", flat=True)
+    )
     stored = Provider.objects.filter(pk__in=ids).values_list(
-        "pk", "basic_checks_current_until", "last_checked_on"
+        "pk", "legal_form", "workers", *DERIVED
     )
     changed = defaultdict(list)  # new values: ids, so a bulk change is a few UPDATEs
-    for pk, until, last_checked in stored:
-        new = (basics_current_until(rows[pk]), max(checked[pk], default=None))
-        if new != (until, last_checked):
-            changed[new].append(pk)
-    for (until, last_checked), pks in changed.items():
-        Provider.objects.filter(pk__in=pks).update_derived(
-            basic_checks_current_until=until, last_checked_on=last_checked
+    for pk, legal_form, workers, *old in stored:
+        basics = basics_current_until(rows[pk])
+        registered = until[pk].get(Check.Kind.REGISTRATION)
+        new = (
+            basics,
+            max(checked[pk], default=None),
+            pk in personal_care,
+            registered,
+            rules_met_until(
+                basics_until=basics,
+                gives_personal_care=pk in personal_care,
+                alone=works_alone(legal_form, workers),
+                registered_until=registered,
+                exempt_until=until[pk].get(Check.Kind.EXEMPTION),
+            ),
         )
+        if new != tuple(old):
+            changed[new].append(pk)
+    for values, pks in changed.items():
+        Provider.objects.filter(pk__in=pks).update_derived(
+            **dict(zip(DERIVED, values, strict=True))
+        )
+
+
+DERIVED = [
+    "basic_checks_current_until",
+    "last_checked_on",
+    "gives_personal_care",
+    "registered_until",
+    "rules_met_until",
+]
 
 
 def _refresh_points(ids):
@@ -231,7 +264,41 @@ def _other_changed(sender, **kwargs):
     directory_changed()
 
 
-def _links_changed(sender, action, **kwargs):
+def _providers_of(instance):
+    services = Service.objects.filter(pk=instance.pk)
+    if isinstance(instance, ServiceCategory):
+        services = Service.objects.filter(category=instance)
+    links = Provider.services.through.objects.filter(service__in=services)
+    return list(links.values_list("provider_id", flat=True).distinct())
+
+
+def _taxonomy_saved(sender, instance, **kwargs):
+    """A service or category: whether its providers give personal care can follow it."""
+    listings_changed(_providers_of(instance))
+
+
+def _taxonomy_deleting(sender, instance, **kwargs):
+    instance._providers_before_delete = _providers_of(instance)  # the links go with it
+
+
+def _taxonomy_deleted(sender, instance, **kwargs):
+    listings_changed(getattr(instance, "_providers_before_delete", []))
+
+
+def _services_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:  # a service losing all its providers: note who
+        instance._cleared_providers = list(instance.providers.values_list("pk", flat=True))
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        listings_changed([instance.pk])
+    elif action == "post_clear":
+        listings_changed(getattr(instance, "_cleared_providers", []))
+    else:
+        listings_changed(list(pk_set or ()))
+
+
+def _audiences_changed(sender, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"}:
         directory_changed()
 
@@ -244,10 +311,19 @@ def connect():
             signal.connect(
                 _part_saved_or_deleted, sender=model, dispatch_uid=f"changes-{model.__name__}-{uid}"
             )
-        for model in (CoverageDistrict, Service, ServiceCategory, Audience):
+        for model in (CoverageDistrict, Audience):
             signal.connect(
                 _other_changed, sender=model, dispatch_uid=f"changes-{model.__name__}-{uid}"
             )
+    for model in (Service, ServiceCategory):
+        name = model.__name__
+        post_save.connect(_taxonomy_saved, sender=model, dispatch_uid=f"changes-{name}-save")
+        pre_delete.connect(_taxonomy_deleting, sender=model, dispatch_uid=f"changes-{name}-pre")
+        post_delete.connect(_taxonomy_deleted, sender=model, dispatch_uid=f"changes-{name}-del")
     rows_updated.connect(_rows_updated, dispatch_uid="changes-rows-updated")
-    for through in (Provider.services.through, Provider.audiences.through):
-        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"changes-{through}")
+    m2m_changed.connect(
+        _services_changed, sender=Provider.services.through, dispatch_uid="changes-services"
+    )
+    m2m_changed.connect(
+        _audiences_changed, sender=Provider.audiences.through, dispatch_uid="changes-audiences"
+    )

@@ -206,7 +206,7 @@ def _final_checks(rng, today, status, number):
 
 def _save_checks(provider, states, staff):
     provider.checks.exclude(kind__in=states).delete()
-    for kind, (status, verified_on, expires_on) in states.items():
+    for kind, (status, verified_on, expires_on, *reference) in states.items():
         Check.objects.update_or_create(
             provider=provider,
             kind=kind,
@@ -214,6 +214,7 @@ def _save_checks(provider, states, staff):
                 "status": status,
                 "verified_on": verified_on,
                 "expires_on": expires_on,
+                "reference": reference[0] if reference else "",
                 "verified_by": staff if verified_on else None,
             },
         )
@@ -268,7 +269,7 @@ def _load(seed, progress):
     staff = _ensure_staff()
     categories = {c.slug: list(c.services.all()) for c in ServiceCategory.objects.all()}
     audiences = list(Audience.objects.all())
-    all_services = list(Service.objects.all())
+    all_services = list(Service.objects.select_related("category"))
     postcodes = [(town, pc) for town, codes in TOWNS.items() for pc in _pairs(codes)]
     written = 0
     for number, (town, postcode) in enumerate(postcodes, start=1):
@@ -282,7 +283,14 @@ def _load(seed, progress):
         high = None if free else low + Decimal(rng.choice([0, 200, 300, 500])) / 100
         radius = rng.choice([0, 3, 5, 5, 8, 10, 10, 15, 20])
         personal = focus == "personal-care"
-        registered = personal and legal_form == Provider.LegalForm.LIMITED_COMPANY
+        # Personal care is regulated: an organisation is registered with the regulator; a sole
+        # trader working alone relies on the individual exemption, which staff confirm.
+        regulation = None
+        if personal:
+            if legal_form == Provider.LegalForm.SOLE_TRADER:
+                regulation = (Check.Kind.EXEMPTION, "")
+            else:
+                regulation = (Check.Kind.REGISTRATION, f"1-{rng.randint(100000000, 999999999)}")
         defaults = {
             "name": name,
             "summary": SUMMARIES[focus],
@@ -323,14 +331,16 @@ def _load(seed, progress):
             else rng.choice(
                 ["English", "English", "English", "English, Polish", "English, Punjabi"]
             ),
-            "cqc_registered": registered,
-            "cqc_location_id": f"1-{rng.randint(100000000, 999999999)}" if registered else "",
             "staff_notes": "Demo listing. Staff note: never shown publicly.",
         }
         status = weighted(rng, STATUS_WEIGHTS)
         provider, _ = Provider.objects.update_or_create(slug=slug, defaults=defaults)
         services = rng.sample(categories[focus], k=min(len(categories[focus]), rng.randint(2, 4)))
-        services += rng.sample(all_services, k=rng.randint(0, 2))
+        # Other help besides; personal care only where the listing is about personal care.
+        services += rng.sample(
+            [service for service in all_services if personal or not service.category.regulated],
+            k=rng.randint(0, 2),
+        )
         provider.services.set(services)
         provider.audiences.set(rng.sample(audiences, k=rng.randint(1, 3)))
         districts = [] if radius and rng.random() < 0.6 else NEIGHBOURS[town].split()
@@ -339,12 +349,14 @@ def _load(seed, progress):
             CoverageDistrict.objects.get_or_create(provider=provider, outward=outward)
         good = _good_checks(rng, today)
         states, reason = _final_checks(rng, today, status, number)
-        if registered:
-            good[Check.Kind.CQC] = states[Check.Kind.CQC] = (
-                Check.Status.VERIFIED,
-                today - timedelta(days=90),
-                None,
-            )
+        if regulation:
+            kind, reference = regulation
+            good[kind] = (Check.Status.VERIFIED, today - timedelta(days=90), None, reference)
+            if status == Provider.Status.PENDING and number % 3 == 0:
+                # Waiting for staff: the registration or exemption not yet confirmed.
+                states[kind] = (Check.Status.AWAITING, None, None, reference)
+            else:
+                states[kind] = good[kind]
         _move_to(provider, status, reason, staff, good)
         _save_checks(provider, states, staff)
         if status == Provider.Status.PUBLISHED and rng.random() < 0.7:

@@ -13,7 +13,10 @@ from django.utils.text import slugify
 
 from places import geo
 from places.models import Postcode, PostcodeArea, PostcodeNotFound
+from places.nations import ENGLAND, NATIONS, nation_of
 from places.postcodes import InvalidPostcode, PostcodeValue, normalise
+
+from .regulators import regulator_for
 
 # Sent by `update()` on providers and checks, which Django sends no signal for, with the ids of
 # the providers whose rows it touched. `providers.changes` is the one receiver.
@@ -25,6 +28,12 @@ class ServiceCategory(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on public pages")
+    regulated = models.BooleanField(
+        "personal care (a regulated activity)",
+        default=False,
+        help_text="Providers offering any of these services must be registered with the care "
+        "regulator, or be a sole trader working alone whose exemption the council has confirmed",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -94,10 +103,11 @@ class ProviderQuerySet(models.QuerySet):
         return self.filter(status=Provider.Status.PUBLISHED)
 
     def within_rules(self, today=None):
-        """All four basic checks verified and none rejected, and in date or run out no longer
-        than the grace period ago. One indexed comparison on the derived column."""
+        """All four basic checks verified and none rejected, and (for personal care) registered
+        or exempt, each in date or run out no longer than the grace period ago. One indexed
+        comparison on the derived column `rules_met_until`."""
         today = today or timezone.localdate()
-        return self.filter(basic_checks_current_until__gte=today - timedelta(days=grace_days()))
+        return self.filter(rules_met_until__gte=today - timedelta(days=grace_days()))
 
     def outside_rules(self, today=None):
         return self.exclude(pk__in=self.model.objects.within_rules(today).values("pk"))
@@ -205,8 +215,13 @@ class Provider(models.Model):
         "languages spoken", max_length=200, default="English", help_text="Separate with commas"
     )
 
-    cqc_registered = models.BooleanField("registered with the CQC", default=False)
-    cqc_location_id = models.CharField("CQC location ID", max_length=20, blank=True)
+    nation = models.CharField(
+        max_length=8,
+        choices=NATIONS,
+        default=ENGLAND,
+        editable=False,
+        help_text="From the base postcode: decides the care regulator",
+    )
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     basic_checks_current_until = models.DateField(
@@ -214,6 +229,20 @@ class Provider(models.Model):
         editable=False,
         db_index=True,
         help_text="Derived from the checks: the day the first basic check runs out, if all four are verified",
+    )
+    gives_personal_care = models.BooleanField(
+        default=False, editable=False, help_text="Derived: offers a service in a regulated category"
+    )
+    registered_until = models.DateField(
+        null=True,
+        editable=False,
+        help_text="Derived: the last day its verified registration with the regulator counts",
+    )
+    rules_met_until = models.DateField(
+        null=True,
+        editable=False,
+        db_index=True,
+        help_text="Derived: the last day it meets the publishing rules, before any grace period",
     )
     last_checked_on = models.DateField(
         "last checked by the council",
@@ -252,10 +281,6 @@ class Provider(models.Model):
                 | Q(hourly_rate_min__lte=models.F("hourly_rate_max")),
                 name="rate_min_not_above_max",
             ),
-            models.CheckConstraint(
-                condition=Q(cqc_registered=False) | ~Q(cqc_location_id=""),
-                name="cqc_registered_has_location_id",
-            ),
         ]
 
     def __str__(self):
@@ -289,6 +314,8 @@ class Provider(models.Model):
         by_kind = {check.kind: check for check in self.checks.all()}
         rows = []
         for kind in Check.Kind:
+            if kind in Check.REGULATION_KINDS:
+                continue  # shown in their own words: see `regulation`
             check = by_kind.get(kind)
             if check is None:
                 if kind not in Check.BASIC_KINDS:
@@ -302,6 +329,34 @@ class Provider(models.Model):
                 {"label": label, "state": state, "words": words, "sentence": f"{label}: {words}"}
             )
         return rows
+
+    @property
+    def regulator(self):
+        return regulator_for(self.nation)
+
+    def regulation(self, today=None):
+        """What the public is told about registration, from prefetched checks: the current
+        registration check, or whether the listing relies on a confirmed individual exemption."""
+        today = today or timezone.localdate()
+        by_kind = {check.kind: check for check in self.checks.all()}
+        registration = by_kind.get(Check.Kind.REGISTRATION)
+        if registration is None or not registration.is_current(today):
+            registration = None
+        exemption = by_kind.get(Check.Kind.EXEMPTION)
+        exempt = (
+            registration is None
+            and self.gives_personal_care
+            and works_alone(self.legal_form, self.workers)
+            and exemption is not None
+            and exemption.is_current(today)
+        )
+        return {
+            "regulator": self.regulator,
+            "registration": registration,
+            "link": registration
+            and (registration.link or self.regulator.page_for(registration.reference)),
+            "exempt": exempt,
+        }
 
     def services_by_category(self):
         """[(category, [service, ...]), ...] in taxonomy order, from prefetched services."""
@@ -340,8 +395,6 @@ class Provider(models.Model):
             errors["hourly_rate_max"] = (
                 "The highest rate must be the same as or more than the lowest"
             )
-        if self.cqc_registered and not self.cqc_location_id.strip():
-            errors["cqc_location_id"] = "Enter the CQC location ID, like 1-123456789"
         if errors:
             raise ValidationError(errors)
 
@@ -352,7 +405,9 @@ class Provider(models.Model):
         """
         location = Postcode.objects.locate(normalise(self.base_postcode))
         self.base_postcode = location.label
-        self.area_sector = PostcodeValue.parse(location.label).sector
+        value = PostcodeValue.parse(location.label)
+        self.area_sector = value.sector
+        self.nation = nation_of(value, location.admin_district)
         self.area_latitude, self.area_longitude = sector_centre(self.area_sector)
 
     def grace_notice(self, today=None):
@@ -457,7 +512,8 @@ class Check(models.Model):
         INSURANCE = "insurance", "Public liability insurance"
         SAFEGUARDING = "safeguarding", "Safeguarding training"
         BUSINESS_REGISTRATION = "business_registration", "Business registration"
-        CQC = "cqc", "CQC registration"
+        REGISTRATION = "registration", "Registration with the care regulator"
+        EXEMPTION = "exemption", "Individual exemption confirmed"
         TERMS = "terms", "Terms of service"
         SUPPORT_PLAN = "support_plan", "Support plan"
         POLICIES = "policies", "Complaints and safeguarding policy"
@@ -470,6 +526,7 @@ class Check(models.Model):
         REJECTED = "rejected", "Rejected"
 
     BASIC_KINDS = [Kind.DBS, Kind.INSURANCE, Kind.SAFEGUARDING, Kind.BUSINESS_REGISTRATION]
+    REGULATION_KINDS = [Kind.REGISTRATION, Kind.EXEMPTION]
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="checks")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -479,6 +536,18 @@ class Check(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     expires_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(
+        "registration or location ID",
+        max_length=40,
+        blank=True,
+        help_text="For a registration with the CQC or CIW: the ID on the regulator's register",
+    )
+    link = models.URLField(
+        "regulator's public page",
+        blank=True,
+        help_text="For a registration: its page on the regulator's website (worked out for the "
+        "CQC from the location ID if left empty)",
+    )
     staff_notes = models.TextField(blank=True, help_text="Staff only. Never shown to the public.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -497,6 +566,10 @@ class Check(models.Model):
                 | Q(verified_on__isnull=True)
                 | Q(expires_on__gte=models.F("verified_on")),
                 name="check_expires_after_verified",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="registration", status="verified") | ~Q(reference=""),
+                name="verified_registration_has_reference",
             ),
         ]
 
@@ -542,6 +615,14 @@ class Check(models.Model):
             raise ValidationError({"verified_on": "The date verified must be today or in the past"})
         if self.expires_on and self.verified_on and self.expires_on < self.verified_on:
             raise ValidationError({"expires_on": "The expiry date must be after the date verified"})
+        if (
+            self.kind == self.Kind.REGISTRATION
+            and self.status == self.Status.VERIFIED
+            and not self.reference.strip()
+        ):
+            raise ValidationError(
+                {"reference": "Enter the ID on the regulator's register, like 1-123456789"}
+            )
 
 
 class Review(models.Model):
@@ -617,6 +698,23 @@ def basics_current_until(rows):
     if len(until) < len(Check.BASIC_KINDS) or None in until.values():
         return None
     return min(until.values())
+
+
+def works_alone(legal_form, workers):
+    """A sole trader with no one else working in the business: the only kind of provider that
+    can rely on the individual exemption from registration for personal care."""
+    return legal_form == Provider.LegalForm.SOLE_TRADER and workers == 1
+
+
+def rules_met_until(*, basics_until, gives_personal_care, alone, registered_until, exempt_until):
+    """The last day a listing meets the publishing rules: its four basic checks, and for personal
+    care a current registration with the regulator or, for a sole trader working alone, a
+    confirmed individual exemption. None if it does not meet them at all."""
+    if basics_until is None or not gives_personal_care:
+        return basics_until
+    allowed = [registered_until, exempt_until if alone else None]
+    regulation_until = max((day for day in allowed if day is not None), default=None)
+    return None if regulation_until is None else min(basics_until, regulation_until)
 
 
 class DirectoryVersion(models.Model):

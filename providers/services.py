@@ -1,7 +1,10 @@
 """The publishing rules, and every change of a listing's status. Keyword-only, <thing>_<action>.
 
 A listing can be published only when its four basic checks (DBS, public liability insurance,
-safeguarding training, business registration) are verified and in date and none is rejected.
+safeguarding training, business registration) are verified and in date and none is rejected; and,
+if it offers personal care, when it is registered with the care regulator for its nation (the CQC
+or CIW) or is a sole trader working alone whose individual exemption staff have confirmed (see
+`providers.regulators` for the law).
 Once published it stays public while that holds, and for `CHECK_GRACE_DAYS` after a basic check
 runs out (with a notice on its card and profile); `Provider.public_objects` applies the same rule,
 so nothing outside it is ever shown. `listings_apply_rules`, run daily and after staff change a
@@ -14,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import Check, Provider, StatusChange, grace_days
+from .models import Check, Provider, StatusChange, grace_days, works_alone
 
 
 class PublishingRefused(Exception):
@@ -52,6 +55,53 @@ def provider_rule_problems(*, provider, today=None, grace=False):
         ):
             when = f" on {_day(check.expires_on)}" if check.expires_on else ""
             problems.append(f"{label} ran out{when}")
+    # From the services themselves, not the derived column: a bulk load refreshes that later.
+    if provider.services.filter(category__regulated=True).exists():
+        problems += _regulation_problems(provider, checks, last_good_day)
+    return problems
+
+
+def _regulation_problems(provider, checks, last_good_day):
+    """Personal care: registered with the nation's regulator, or a sole trader working alone
+    whose individual exemption the council has confirmed. An empty list when that holds."""
+    regulator = provider.regulator
+
+    def holds(kind):
+        check = checks.get(kind)
+        return (
+            check is not None
+            and check.status == Check.Status.VERIFIED
+            and (check.expires_on is None or check.expires_on >= last_good_day)
+        )
+
+    alone = works_alone(provider.legal_form, provider.workers)
+    if holds(Check.Kind.REGISTRATION) or (alone and holds(Check.Kind.EXEMPTION)):
+        return []
+    if alone:
+        problems = [
+            f"A sole trader who gives personal care must be registered with the {regulator.short}, "
+            "or the council must confirm they work alone and directly for each person they help "
+            "(the individual exemption)"
+        ]
+    else:
+        form = Provider.LegalForm(provider.legal_form).label
+        if provider.legal_form == Provider.LegalForm.SOLE_TRADER:
+            form = f"sole trader with {provider.workers} workers"
+        article = "An" if form[0].lower() in "aeiou" else "A"
+        problems = [
+            f"{article} {form[0].lower() + form[1:]} that gives personal care must be registered "
+            f"with the {regulator.short}"
+        ]
+    registration = checks.get(Check.Kind.REGISTRATION)
+    if registration is not None and registration.status != Check.Status.NOT_PROVIDED:
+        status = registration.status
+        if status == Check.Status.REJECTED:
+            problems.append(f"Registration with the {regulator.short} was rejected")
+        elif status == Check.Status.AWAITING:
+            problems.append(f"Registration with the {regulator.short} has not been verified yet")
+        else:
+            when = f" on {_day(registration.expires_on)}" if registration.expires_on else ""
+            problems.append(f"Registration with the {regulator.short} ran out{when}")
     return problems
 
 

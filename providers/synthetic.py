@@ -16,6 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.bulk import BulkTable, analyse, bulk_load_mode
+from places.nations import nation_of
+from places.postcodes import PostcodeValue
 
 from . import changes
 from .demo import LEGAL_FORMS, weighted
@@ -58,7 +60,12 @@ class DirectoryBuilder:
             category.slug: list(category.services.order_by("pk").values_list("pk", flat=True))
             for category in ServiceCategory.objects.all()
         }
-        self.all_services = list(Service.objects.order_by("pk").values_list("pk", flat=True))
+        # Other help besides the listing's focus: never personal care, which the law regulates.
+        self.other_services = list(
+            Service.objects.filter(category__regulated=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         self.audiences = list(Audience.objects.order_by("pk").values_list("pk", flat=True))
         self.first_names, self.surnames = FIRST_NAMES.split(), SURNAMES.split()
         self.town_names = TOWN_NAMES.split()
@@ -86,8 +93,7 @@ class DirectoryBuilder:
             "available_evenings",
             "available_weekends",
             "available_overnight",
-            "cqc_registered",
-            "cqc_location_id",
+            "nation",
             "status",
         ]
         self.tables = {
@@ -95,7 +101,7 @@ class DirectoryBuilder:
             "services": BulkTable(Provider.services.through, ["provider_id", "service_id"]),
             "audiences": BulkTable(Provider.audiences.through, ["provider_id", "audience_id"]),
             "checks": BulkTable(
-                Check, ["provider_id", "kind", "status", "verified_on", "expires_on"]
+                Check, ["provider_id", "kind", "status", "verified_on", "expires_on", "reference"]
             ),
             "districts": BulkTable(CoverageDistrict, ["provider_id", "outward"]),
         }
@@ -145,9 +151,11 @@ class DirectoryBuilder:
         low = None if free else Decimal(rng.randrange(1400, 2600, 50)) / 100
         high = None if free else low + rng.choice([0, 2, 3, 5])
         radius = rng.choice(RADII)
-        registered = focus == "personal-care" and legal_form == Provider.LegalForm.LIMITED_COMPANY
+        workers = 1 if legal_form == Provider.LegalForm.SOLE_TRADER else rng.randint(2, 8)
         town = self.town(outward)
         checks = self.checks(pk)
+        if focus == "personal-care":  # registered, or a sole trader working alone and exempt
+            checks.append(self.regulation_check(pk, alone=workers == 1))
         rows["providers"].append(
             (
                 pk,
@@ -156,7 +164,7 @@ class DirectoryBuilder:
                 summary,
                 f"Synthetic benchmark listing in {town}. {summary}",
                 legal_form,
-                1 if legal_form == Provider.LegalForm.SOLE_TRADER else rng.randint(2, 8),
+                workers,
                 f"{first} {surname}",
                 postcode,
                 sector,
@@ -172,14 +180,13 @@ class DirectoryBuilder:
                 rng.random() < 0.4,
                 rng.random() < 0.45,
                 focus == "personal-care" and rng.random() < 0.3,
-                registered,
-                f"1-{rng.randint(100000000, 999999999)}" if registered else "",
+                nation_of(PostcodeValue.parse(postcode)),
                 Provider.Status.PUBLISHED,
             )
         )
 
         services = set(rng.sample(self.categories[focus], k=min(3, len(self.categories[focus]))))
-        services.update(rng.sample(self.all_services, k=rng.randint(0, 2)))
+        services.update(rng.sample(self.other_services, k=rng.randint(0, 2)))
         rows["services"] += [(pk, service) for service in sorted(services)]
         audiences = rng.sample(self.audiences, k=min(len(self.audiences), rng.randint(1, 3)))
         rows["audiences"] += [(pk, audience) for audience in sorted(audiences)]
@@ -189,6 +196,13 @@ class DirectoryBuilder:
         if radius == 0 or rng.random() < 0.25:
             districts = [outward, *self.nearby_outwards(outward)[: rng.randint(0, 3)]]
         rows["districts"] += [(pk, district) for district in districts]
+
+    def regulation_check(self, pk, *, alone):
+        verified = self.today - timedelta(days=self.rng.randint(20, 300))
+        if alone:
+            return (pk, Check.Kind.EXEMPTION, Check.Status.VERIFIED, verified, None, "")
+        reference = f"1-{self.rng.randint(100000000, 999999999)}"
+        return (pk, Check.Kind.REGISTRATION, Check.Status.VERIFIED, verified, None, reference)
 
     def checks(self, pk):
         """The four basic checks, as the publishing rules need for a published listing: all
@@ -203,7 +217,8 @@ class DirectoryBuilder:
                 verified = expired - timedelta(days=lifetime)
             else:
                 verified = today - timedelta(days=rng.randint(20, min(lifetime - 20, 300)))
-            rows.append((pk, kind, Check.Status.VERIFIED, verified, verified + timedelta(lifetime)))
+            expires = verified + timedelta(lifetime)
+            rows.append((pk, kind, Check.Status.VERIFIED, verified, expires, ""))
         return rows
 
     def nearby_outwards(self, outward):

@@ -6,9 +6,6 @@ from places.models import PostcodeArea
 
 from .models import Provider
 
-PERSONAL_CARE = "personal-care"
-
-
 # A listing that was public once and is not now answers 410 Gone with a plain page; one that
 # never was (a draft, pending review) is simply not found.
 ONCE_PUBLIC = [Provider.Status.PUBLISHED, Provider.Status.SUSPENDED, Provider.Status.ARCHIVED]
@@ -27,7 +24,6 @@ def profile(request, slug):
             raise Http404("No such listing")
         return render(request, "providers/gone.html", status=410)
     services = provider.services_by_category()
-    gives_personal_care = any(category.slug == PERSONAL_CARE for category, _ in services)
     return render(
         request,
         "providers/profile.html",
@@ -36,7 +32,7 @@ def profile(request, slug):
             "services": services,
             "checklist": provider.public_checklist(),
             "grace_notice": provider.grace_notice(),
-            "cqc_exempt_note": gives_personal_care and not provider.cqc_registered,
+            "regulation": provider.regulation(),
             "map_data": coverage_map_data(provider),
         },
     )

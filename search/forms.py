@@ -82,7 +82,7 @@ COST_CHOICES = [
 FEATURE_CHOICES = [
     ("direct_payments", "Accepts Direct Payments"),
     ("checks", "All four basic checks current"),
-    ("cqc", "Registered with the CQC"),
+    ("registered", "Registered with the care regulator (CQC or CIW)"),
 ]
 WHEN_CHOICES = [
     ("weekdays", "Weekdays"),
@@ -91,10 +91,10 @@ WHEN_CHOICES = [
     ("overnight", "Overnight"),
 ]
 # Options of "Must have" and "When" that are a yes/no column of Provider, by option value.
-# "checks" (all four basic checks current on the day) is worked out from the checks instead.
+# "checks" (all four basic checks current on the day) and "registered" (a current registration
+# with the regulator) are worked out from the day each stops being current instead.
 FLAG_FIELDS = {
     "direct_payments": "accepts_direct_payments",
-    "cqc": "cqc_registered",
     **{value: f"available_{value}" for value, _ in WHEN_CHOICES},
 }
 SORT_CHOICES = [

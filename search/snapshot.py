@@ -40,7 +40,7 @@ class Filters:
     service: frozenset[str] = frozenset()
     audience: frozenset[str] = frozenset()
     cost: str = ""  # "free" or a maximum hourly rate in pounds
-    feature: frozenset[str] = frozenset()  # "direct_payments", "checks", "cqc"
+    feature: frozenset[str] = frozenset()  # "direct_payments", "checks", "registered"
     when: frozenset[str] = frozenset()
 
     @classmethod
@@ -123,6 +123,7 @@ class Snapshot:
         self.checks_until = np.array(
             [_day(p["basic_checks_current_until"]) for p in providers], np.int64
         )
+        self.registered_until = np.array([_day(p["registered_until"]) for p in providers], np.int64)
         self.last_checked = np.array([_day(p["last_checked_on"]) for p in providers], np.int64)
         names = sorted(range(self.size), key=lambda row: providers[row]["name"].casefold())
         self.name_rank = np.empty(self.size, np.int64)
@@ -165,6 +166,7 @@ class Snapshot:
             "is_free",
             "hourly_rate_min",
             "basic_checks_current_until",
+            "registered_until",
             "last_checked_on",
             *FLAG_FIELDS.values(),
         ]
@@ -240,6 +242,8 @@ class Snapshot:
     def _flag_match(self, rows, flag, today):
         if flag == "checks":
             return self.checks_until[rows] >= today.toordinal()
+        if flag == "registered":
+            return self.registered_until[rows] >= today.toordinal()
         return self.flags[flag][rows]
 
     def _matches(self, rows, filters, today):

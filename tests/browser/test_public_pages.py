@@ -14,7 +14,7 @@ pytestmark = [
 def listing(postcodes):
     provider = make_provider(name="Ruth's Helping Hands", coverage_radius_miles=10)
     add_basic_checks(provider)
-    add_check(provider, "cqc", status="awaiting")
+    add_check(provider, "terms", status="awaiting")
     return provider
 
 

@@ -23,7 +23,7 @@ def listings(postcodes):
         name="Ruth's Helping Hands", coverage_radius_miles=10, website="https://ruth.example"
     )
     add_basic_checks(ruth)
-    add_check(ruth, "cqc", status="awaiting")
+    add_check(ruth, "terms", status="awaiting")
     garden = make_provider(name="Green Fingers Garden Help", phone="01632 960002")
     add_check(garden, "terms", status="awaiting")
     return ruth, garden

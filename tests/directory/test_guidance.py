@@ -132,10 +132,20 @@ def test_guides_say_what_the_seeds_say(client):
     checks = client.get(reverse("guidance:checks")).content.decode()
     for words in [
         "never keep a copy of the DBS certificate",
-        "exemption",
+        "Do they need to be registered?",
         "checked by the council on",
     ]:
         assert words in checks
+    registration = client.get(reverse("guidance:registration")).content.decode()
+    for words in [
+        "Care Quality Commission (CQC)",
+        "Care Inspectorate Wales (CIW)",
+        "individual exemption",
+        "A partnership, a company, a community interest company or a charity that gives personal "
+        "care must always be registered",
+        "does not arrange, direct or watch over the care",
+    ]:
+        assert words in registration
     for tag in ["Current", "Expired", "Not checked yet", "Not provided"]:
         assert f">{tag}</strong>" in checks
 

@@ -46,8 +46,11 @@ def test_lowest_rate_not_above_highest(postcodes):
     violates_constraint(hourly_rate_min=Decimal("20"), hourly_rate_max=Decimal("18"))
 
 
-def test_cqc_registered_needs_location_id(postcodes):
-    violates_constraint(cqc_registered=True, cqc_location_id="")
+def test_a_verified_registration_needs_its_id(provider, today):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Check.objects.create(
+            provider=provider, kind="registration", status="verified", verified_on=today
+        )
 
 
 def test_geocoding_on_save_keeps_only_the_sectors_centre(postcodes):
@@ -110,7 +113,8 @@ def test_check_cannot_expire_before_it_was_verified(provider, today):
         add_check(provider, "dbs", verified_on=today, expires_on=today - timedelta(days=1))
 
 
-def test_current_means_verified_and_in_date(provider, today):
+def test_current_means_verified_and_in_date(postcodes, today):
+    provider = make_provider(checks=False)
     in_date = add_check(provider, "dbs", expires_on=today)
     no_expiry = add_check(provider, "business_registration")
     add_check(provider, "insurance", expires_on=today - timedelta(days=1))

@@ -108,22 +108,3 @@ def test_coverage_map_is_drawn_around_the_area_never_the_base(client, provider):
     for digits in (3, 4, 5):
         assert f"{home.latitude:.{digits}f}" not in html
     assert "the postcode district CM2" in html
-
-
-def test_cqc_registered_shows_location_id(client, postcodes):
-    provider = make_provider(cqc_registered=True, cqc_location_id="1-123456789")
-    html = client.get(provider.get_absolute_url()).content.decode()
-    assert "location ID" in html and "1-123456789" in html
-    assert "https://www.cqc.org.uk/location/1-123456789" in html
-
-
-def test_personal_care_without_cqc_explains_the_exemption(client, postcodes):
-    from providers.models import Service
-
-    personal = Service.objects.filter(category__slug="personal-care")[:1]
-    provider = make_provider(services=personal)
-    html = client.get(provider.get_absolute_url()).content.decode()
-    assert "not registered with the Care Quality Commission" in html
-    assert "exemption" in html
-    other = make_provider(name="Gardening only", services=Service.objects.filter(slug="gardening"))
-    assert "exemption" not in client.get(other.get_absolute_url()).content.decode()

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from providers.models import Check, Provider, Review, StatusChange
+from providers.models import Check, Provider, Review, Service, StatusChange
 from providers.services import (
     PublishingRefused,
     listings_apply_rules,
@@ -25,9 +25,13 @@ def public_names(client, postcode="CM1 1AE"):
     return [provider.name for provider in response.context["page"].object_list]
 
 
+def gardening():
+    return Service.objects.filter(slug="gardening")  # not personal care: no registration needed
+
+
 @pytest.fixture
 def draft(postcodes):
-    return make_provider(name="Draft Care", status="draft")
+    return make_provider(name="Draft Care", status="draft", services=gardening())
 
 
 # Publishing -------------------------------------------------------------------------------------
@@ -294,9 +298,9 @@ def test_status_page_needs_a_reason_then_changes_and_records(staff_client, staff
 
 
 def test_publish_selected_publishes_what_passes_and_says_what_did_not(staff_client, postcodes):
-    ready = make_provider(name="Ready", status="draft")
+    ready = make_provider(name="Ready", status="draft", services=gardening())
     add_basic_checks(ready)
-    not_ready = make_provider(name="Not ready", status="draft")
+    not_ready = make_provider(name="Not ready", status="draft", services=gardening())
     response = staff_client.post(
         reverse("admin:providers_provider_changelist"),
         {"action": "publish_selected", "_selected_action": [ready.pk, not_ready.pk]},

@@ -141,8 +141,7 @@ def varied(postcodes, today):
         is_free=True,
         accepts_direct_payments=True,
         available_evenings=True,
-        cqc_registered=True,
-        cqc_location_id="1-000000001",
+        registered="1-000000001",
         coverage_radius_miles=20,
     )
     add_basic_checks(a)
@@ -189,8 +188,8 @@ def varied(postcodes, today):
         ({"cost": "25"}, ["A personal care", "B home help", "C both"]),
         ({"feature": "direct_payments"}, ["A personal care", "C both"]),
         ({"feature": "checks"}, ["A personal care"]),
-        ({"feature": "cqc"}, ["A personal care"]),
-        ({"feature": ["direct_payments", "cqc"]}, ["A personal care"]),
+        ({"feature": "registered"}, ["A personal care"]),
+        ({"feature": ["direct_payments", "registered"]}, ["A personal care"]),
         ({"when": "evenings"}, ["A personal care"]),
         ({"when": "weekends"}, ["B home help"]),
         ({"when": "overnight"}, ["C both"]),
@@ -214,7 +213,7 @@ def test_facet_counts_say_what_ticking_would_give(client, varied):
     assert facets["category"] == {"personal-care": 2, "help-at-home": 2}
     assert facets["audience"] == {"older-people": 2, "dementia": 2}
     assert facets["cost"] == {"free": 1, "15": 1, "20": 2, "25": 3}
-    assert facets["feature"] == {"direct_payments": 2, "checks": 1, "cqc": 1}
+    assert facets["feature"] == {"direct_payments": 2, "checks": 1, "registered": 1}
     assert facets["when"]["evenings"] == 1 and facets["when"]["overnight"] == 1
 
 

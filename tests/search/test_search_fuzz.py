@@ -17,7 +17,7 @@ VALUES = {
     "service": st.sampled_from(["dressing", "cleaning", "gardening", "x"]),
     "audience": st.sampled_from(["older-people", "dementia", "autism", "?"]),
     "cost": st.sampled_from(["free", "15", "20", "25", "1000", "-5", ""]),
-    "feature": st.sampled_from(["direct_payments", "checks", "cqc", "everything"]),
+    "feature": st.sampled_from(["direct_payments", "checks", "registered", "everything"]),
     "when": st.sampled_from(["weekdays", "evenings", "weekends", "overnight", "never"]),
     "sort": st.sampled_from(["distance", "name", "checked", "random"]),
     "page": st.one_of(st.integers(-5, 10**12).map(str), st.sampled_from(["", "last", "1.5"])),

@@ -23,7 +23,7 @@ from providers.models import Audience, Check, CoverageDistrict, Provider, Servic
 from search import snapshot
 from search.forms import COST_CHOICES, FEATURE_CHOICES, WHEN_CHOICES
 
-from ..factories import add_basic_checks, make_provider
+from ..factories import add_basic_checks, add_check, make_provider
 
 PLACES = ["CM1 1RW", "CM2 8QB", "CM1 6GB", "CO1 2FN", "CO4", "CM1", "SS14 2GL", "TA1 1NR"]
 CATEGORIES = ["personal-care", "help-at-home", "carer-respite", "out-and-about"]
@@ -41,7 +41,7 @@ def directory(postcodes):
     for number in range(40):
         rate = Decimal(rng.choice([12, 15, 16, 20, 21, 25, 30]))  # and on each limit
         free = rng.random() < 0.2
-        cqc = rng.random() < 0.3
+        form, workers = rng.choice([("sole_trader", 1), ("sole_trader", 2), ("cic", 4)])
         provider = make_provider(
             name=rng.choice(["Ash", "beech", "Cedar", "alder"]) + f" {number}",
             base_postcode=rng.choice(codes),
@@ -51,8 +51,8 @@ def directory(postcodes):
             is_free=free,
             hourly_rate_min=None if free or rng.random() < 0.2 else rate,
             accepts_direct_payments=rng.random() < 0.5,
-            cqc_registered=cqc,
-            cqc_location_id="1-000000001" if cqc else "",
+            legal_form=form,
+            workers=workers,
             available_weekdays=rng.random() < 0.8,
             available_evenings=rng.random() < 0.4,
             available_weekends=rng.random() < 0.4,
@@ -61,6 +61,13 @@ def directory(postcodes):
             status=rng.choice(["published"] * 4 + ["draft", "suspended"]),
             checks=False,
         )
+        # Registered (in date, lapsing or lapsed), exempt, or neither: it matters for personal care.
+        regulation = rng.choice(["none", "registered", "registered", "lapsed", "exempt"])
+        if regulation in ("registered", "lapsed"):
+            days = 300 if regulation == "registered" else rng.choice([-40, -5])
+            add_check(provider, "registration", reference="1-1", expires_on=today + timedelta(days))
+        elif regulation == "exempt":
+            add_check(provider, "exemption")
         if rng.random() < 0.8:
             # In date, on the day, in the grace period (to its last day), or past it.
             days = rng.choice([-40, -29, -28, -1, 0, 0, 1, 30, 300])
@@ -105,10 +112,19 @@ def public(provider, today):
     if set(verified) < set(Check.BASIC_KINDS):
         return False
     last_day = today - timedelta(days=settings_module.CHECK_GRACE_DAYS)
-    return all(
-        verified[kind].expires_on is None or verified[kind].expires_on >= last_day
-        for kind in Check.BASIC_KINDS
-    )
+
+    def holds(kind):
+        return kind in verified and (
+            verified[kind].expires_on is None or verified[kind].expires_on >= last_day
+        )
+
+    if not all(holds(kind) for kind in Check.BASIC_KINDS):
+        return False
+    # Personal care: registered, or a sole trader working alone with the exemption confirmed.
+    if not any(service.category.regulated for service in provider.services.all()):
+        return True
+    alone = provider.legal_form == "sole_trader" and provider.workers == 1
+    return holds("registration") or (alone and holds("exemption"))
 
 
 def last_checked(provider):
@@ -116,6 +132,15 @@ def last_checked(provider):
     days = [c.verified_on for c in provider.checks.all() if c.verified_on]
     days += [review.reviewed_on for review in provider.reviews.all()]
     return max(days, default=None)
+
+
+def registered(provider, today):
+    return any(
+        check.kind == "registration"
+        and check.status == "verified"
+        and (check.expires_on is None or check.expires_on >= today)
+        for check in provider.checks.all()
+    )
 
 
 def basic_checks_current(provider, today):
@@ -149,7 +174,7 @@ def facts(provider, today):
             name
             for name, holds in [
                 ("direct_payments", provider.accepts_direct_payments),
-                ("cqc", provider.cqc_registered),
+                ("registered", registered(provider, today)),
                 ("checks", basic_checks_current(provider, today)),
             ]
             if holds

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from places.models import Postcode
-from providers.models import Check, Provider
+from providers.models import Check, Provider, Service
 from shortlist.models import SharedShortlist
 from shortlist.services import shared_shortlist_create
 
@@ -184,7 +184,12 @@ def test_deleted_provider_shows_as_no_longer_listed(client, providers, shared_li
 
 
 def test_shared_page_never_shows_private_data(client, postcodes):
-    provider = make_provider(name="Private Pat", base_postcode="CM1 1RW", checks=False)
+    provider = make_provider(
+        name="Private Pat",
+        base_postcode="CM1 1RW",
+        checks=False,
+        services=Service.objects.filter(slug="gardening"),
+    )
     for kind in ["dbs", "insurance", "business_registration"]:
         add_check(provider, kind, verified_on=None, status="verified")
     add_check(provider, "safeguarding", expires_on=timezone.localdate() - timedelta(days=3))

@@ -236,7 +236,7 @@ def test_a_tampered_or_oversized_session_value_is_cleaned(client, providers):
 
 def test_shortlist_page_shows_current_details(client, providers, today):
     alpha, bravo, _ = providers
-    cqc = add_check(alpha, "cqc", status="awaiting")
+    cqc = add_check(alpha, "terms", status="awaiting")
     add(client, bravo.pk)
     add(client, alpha.pk)
     page = html(client.get(INDEX))
@@ -249,7 +249,7 @@ def test_shortlist_page_shows_current_details(client, providers, today):
     dbs = alpha.checks.get(kind="dbs")
     assert dbs.public_summary()[0] == "current"
     assert f"DBS check: {dbs.public_summary()[1]}" in page
-    assert f"CQC registration: {cqc.public_summary()[1]}" in page
+    assert f"Terms of service: {cqc.public_summary()[1]}" in page
     assert "2 providers, in the order you chose" in page
     for private in ["CM1 1RW", "PRIVATE-STAFF-NOTE"]:
         assert private not in page

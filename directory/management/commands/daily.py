@@ -32,6 +32,14 @@ class Command(BaseCommand):
             f"{within.count()} meeting the publishing rules ({in_grace} in their grace period), "
             f"{outside} outside them."
         )
+        personal = published.filter(gives_personal_care=True)
+        registered = personal.filter(registered_until__gte=today)
+        exempt = personal.within_rules(today).exclude(pk__in=registered.values("pk"))
+        self.stdout.write(
+            f"{personal.count()} of them offer personal care: {registered.count()} registered "
+            f"with the regulator, {exempt.count()} sole traders working alone under the "
+            f"individual exemption, {personal.outside_rules(today).count()} neither."
+        )
         if dry_run:
             return
         suspended = listings_apply_rules(today=today)
