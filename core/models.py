@@ -23,3 +23,31 @@ class RateCount(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.count}"
+
+
+class OutboxEmail(models.Model):
+    """An email the site has decided to send, written before any attempt to send it.
+
+    `key` names what it is for (a reminder about one check's expiry, one day's digest), so the
+    same email is never queued twice; `sent_at` is set only once a send succeeded, so a failed
+    send is tried again later and a sent one never is. Written by `core.outbox` only.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "email in the outbox"
+        verbose_name_plural = "outbox"
+        indexes = [models.Index(fields=["sent_at", "next_attempt_at"], name="outbox_unsent")]
+
+    def __str__(self):
+        return f"{self.subject} to {self.to}"

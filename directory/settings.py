@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "leaflet",  # only for its copy of Leaflet's static files
+    "auditlog",
+    "import_export",
     # Ours, from the bottom layer up (the import contract in pyproject.toml keeps it so).
     "core",
     "places",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "search",
     "shortlist",
     "reports",
+    "workbench",
     "directory",
 ]
 
@@ -62,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who made each change, for the audit trail (after authentication).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -137,6 +142,38 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "300"))},
     }
 }
+
+# Email: every message is written to the outbox table first (core.outbox), then sent through
+# this backend; the console in development, SMTP when EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "directory@localhost")
+# Where an urgent safety report is sent at once, and the staff's daily digest of the work queue.
+SAFEGUARDING_EMAIL = os.environ.get("SAFEGUARDING_EMAIL", "")
+STAFF_DIGEST_EMAIL = os.environ.get("STAFF_DIGEST_EMAIL", "")
+# Where providers send the council new certificates (named in reminder emails).
+COUNCIL_EMAIL = os.environ.get("COUNCIL_EMAIL", "")
+# The site's own address, for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The audit trail (django-auditlog): who changed what, from what to what. No IP addresses.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+
+# CSV import and export (django-import-export): all or nothing, and spreadsheet formulas in
+# exported cells are escaped so a name like =HYPERLINK(...) stays text.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True  # the audit trail records the rows themselves
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Publishing rules: days a listing stays public, with a notice, after one of its four basic
 # checks runs out; then `manage.py daily` suspends it.

@@ -1,6 +1,7 @@
+from django.contrib import admin
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from search.forms import PostcodeSearchForm
 
@@ -15,6 +16,12 @@ def about(request):
 
 def accessibility(request):
     return render(request, "directory/accessibility.html")
+
+
+def staff_home(request):
+    if request.user.is_authenticated and request.user.is_staff and "all" not in request.GET:
+        return redirect("workbench:queue")
+    return admin.site.admin_view(admin.site.index)(request)
 
 
 def health(request):

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
@@ -32,6 +34,9 @@ class ChecksFilter(admin.SimpleListFilter):
             ("expired", "Has an expired check"),
             ("incomplete", "Basic checks not all current"),
             ("outside_rules", "Published but outside the rules (hidden from the public)"),
+            ("in_grace", "In their grace period"),
+            ("suspended_by_rules", "Suspended by the publishing rules"),
+            ("review_due", "Published, no full review for a year"),
         ]
 
     def queryset(self, request, queryset):
@@ -43,6 +48,12 @@ class ChecksFilter(admin.SimpleListFilter):
             return queryset.without_basic_checks_current()
         if self.value() == "outside_rules":
             return queryset.published().outside_rules()
+        if self.value() == "in_grace":
+            return queryset.published().in_grace()
+        if self.value() == "suspended_by_rules":
+            return queryset.suspended_by_rules()
+        if self.value() == "review_due":
+            return queryset.published().review_due()
         return queryset
 
 
@@ -228,7 +239,9 @@ class ProviderAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, provider):
             return redirect("admin:index")
         problems = []
-        form = StatusForm(request.POST or None, initial={"status": provider.status})
+        wanted = request.GET.get("status")
+        initial = wanted if wanted in Provider.Status.values else provider.status
+        form = StatusForm(request.POST or None, initial={"status": initial})
         if request.method == "POST" and form.is_valid():
             try:
                 change = provider_set_status(
@@ -307,10 +320,34 @@ class ProviderAdmin(admin.ModelAdmin):
         return queryset | self.model.objects.filter(base_postcode=str(value)), may_have_duplicates
 
 
+class ExpiryFilter(admin.SimpleListFilter):
+    """Looks forward, as officers need: what runs out soon, and what has run out."""
+
+    title = "runs out"
+    parameter_name = "expires"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("next_7", "In the next 7 days"),
+            ("next_30", "In the next 30 days"),
+            ("next_90", "In the next 90 days"),
+            ("ran_out", "Has run out"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() in ("next_7", "next_30", "next_90"):
+            days = int(self.value().split("_")[1])
+            return queryset.current(today).filter(expires_on__lte=today + timedelta(days=days))
+        if self.value() == "ran_out":
+            return queryset.expired(today)
+        return queryset
+
+
 @admin.register(Check)
 class CheckAdmin(admin.ModelAdmin):
     list_display = ["provider", "kind", "status", "verified_on", "expires_on", "is_current"]
-    list_filter = ["kind", "status", "expires_on"]
+    list_filter = [ExpiryFilter, "kind", "status"]
     search_fields = ["provider__name"]
     autocomplete_fields = ["provider", "verified_by"]
 

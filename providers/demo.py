@@ -9,10 +9,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+
+from core.roles import ADMIN_GROUP, STAFF_GROUP
 
 from . import changes
 from .models import Audience, Check, CoverageDistrict, Provider, Review, Service, ServiceCategory
@@ -143,7 +145,8 @@ LEGAL_FORMS = [
 
 STAFF_USERNAME = "staff"
 STAFF_PASSWORD = "demo-staff-password"  # noqa: S105 - documented demo login, development only
-STAFF_GROUP = "Council staff"
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "demo-admin-password"  # noqa: S105 - documented demo login, development only
 
 
 def weighted(rng, choices):
@@ -238,22 +241,23 @@ def _move_to(provider, status, reason, staff, good_checks):
         provider_set_status(provider=provider, status=status, by=staff, reason=reason)
 
 
-def _ensure_staff(stdout=None):
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["providers", "reports", "shortlist"])
-        | Permission.objects.filter(content_type__app_label="places", codename__startswith="view_")
-    )
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
-        username=STAFF_USERNAME,
-        defaults={"is_staff": True, "email": "staff@example.org", "first_name": "Demo"},
+def _demo_user(username, password, group_name, email):
+    """A demo login in a staff role. The roles' permissions are set after every migrate
+    (`workbench.roles`); here the group is only found, or made to be filled then."""
+    group, _ = Group.objects.get_or_create(name=group_name)
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"is_staff": True, "email": email, "first_name": "Demo"}
     )
     if created:
-        user.set_password(STAFF_PASSWORD)
+        user.set_password(password)
         user.save()
     user.groups.add(group)
     return user
+
+
+def _ensure_staff():
+    _demo_user(ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_GROUP, "admin@example.org")
+    return _demo_user(STAFF_USERNAME, STAFF_PASSWORD, STAFF_GROUP, "staff@example.org")
 
 
 @transaction.atomic

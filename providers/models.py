@@ -112,6 +112,26 @@ class ProviderQuerySet(models.QuerySet):
     def outside_rules(self, today=None):
         return self.exclude(pk__in=self.model.objects.within_rules(today).values("pk"))
 
+    def in_grace(self, today=None):
+        """Within the rules only thanks to the grace period: a check has run out."""
+        today = today or timezone.localdate()
+        return self.within_rules(today).filter(rules_met_until__lt=today)
+
+    def suspended_by_rules(self):
+        """Suspended by the daily run of the rules (no officer made the change)."""
+        by_rules = StatusChange.objects.filter(
+            provider=OuterRef("pk"), to_status=Provider.Status.SUSPENDED, changed_by__isnull=True
+        )
+        return self.filter(status=Provider.Status.SUSPENDED).filter(Exists(by_rules))
+
+    def review_due(self, today=None, days=365):
+        """No full review recorded in the last `days` days."""
+        today = today or timezone.localdate()
+        recent = Review.objects.filter(
+            provider=OuterRef("pk"), reviewed_on__gte=today - timedelta(days=days)
+        )
+        return self.exclude(Exists(recent))
+
     def with_basic_checks_current(self, today=None):
         """Providers whose DBS, insurance, safeguarding training and registration are all current.
 
@@ -464,6 +484,10 @@ class CoverageDistrict(models.Model):
     def __str__(self):
         return self.outward
 
+    def get_additional_data(self):
+        """For the audit trail: which listing this belongs to, kept after it is deleted."""
+        return {"provider": self.provider_id}
+
     def clean(self):
         try:
             value = PostcodeValue.parse(self.outward)
@@ -576,6 +600,9 @@ class Check(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.get_status_display()}"
 
+    def get_additional_data(self):
+        return {"provider": self.provider_id}
+
     def is_current(self, today=None):
         until = check_current_until(self.status, self.expires_on)
         return until is not None and until >= (today or timezone.localdate())
@@ -643,6 +670,9 @@ class Review(models.Model):
     def __str__(self):
         return f"Reviewed on {self.reviewed_on:%d %B %Y}"
 
+    def get_additional_data(self):
+        return {"provider": self.provider_id}
+
     def clean(self):
         if self.reviewed_on and self.reviewed_on > timezone.localdate():
             raise ValidationError({"reviewed_on": "The review date must be today or in the past"})
@@ -676,6 +706,9 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} to {self.get_to_status_display()}"
+
+    def get_additional_data(self):
+        return {"provider": self.provider_id}
 
 
 def check_current_until(status, expires_on):

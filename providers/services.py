@@ -127,7 +127,8 @@ def provider_set_status(*, provider, status, by, reason, today=None):
     change = StatusChange.objects.create(
         provider=locked, from_status=locked.status, to_status=status, changed_by=by, reason=reason
     )
-    Provider.objects.filter(pk=locked.pk).update(status=status, updated_at=timezone.now())
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])  # a save: the audit trail records it
     provider.status = status
     return change
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 
 from .models import ProblemReport
 
@@ -9,12 +11,36 @@ from .models import ProblemReport
 PUBLIC_FIELDS = ["provider_link", "topic", "message", "name", "contact", "urgent", "created_at"]
 
 
+class OpenFilter(admin.SimpleListFilter):
+    title = "open or closed"
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Open (new or in progress)"), ("no", "Closed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.open()
+        if self.value() == "no":
+            return queryset.filter(status=ProblemReport.Status.CLOSED)
+        return queryset
+
+
 @admin.register(ProblemReport)
 class ProblemReportAdmin(admin.ModelAdmin):
-    list_display = ["provider_display", "topic", "urgent", "status", "created_at"]
-    list_filter = ["status", "urgent", "topic"]
+    list_display = [
+        "provider_display",
+        "topic",
+        "urgent",
+        "status",
+        "waiting",
+        "assigned_to",
+        "created_at",
+    ]
+    list_filter = [OpenFilter, "status", "urgent", "topic", "assigned_to"]
     search_fields = ["provider__name", "provider_name", "message"]
-    ordering = ["-urgent", "-created_at"]
+    # Urgent first; within each, the longest waiting first.
+    ordering = ["-urgent", "created_at"]
     list_select_related = ["provider"]
     date_hierarchy = "created_at"
     list_per_page = 50
@@ -22,12 +48,26 @@ class ProblemReportAdmin(admin.ModelAdmin):
     readonly_fields = [*PUBLIC_FIELDS, "updated_at"]
     fieldsets = [
         ("What they told us", {"fields": PUBLIC_FIELDS}),
-        ("Council response (staff only)", {"fields": ["status", "staff_note", "updated_at"]}),
+        (
+            "Council response (staff only)",
+            {"fields": ["status", "assigned_to", "staff_note", "updated_at"]},
+        ),
     ]
 
     def has_add_permission(self, request):
         # Reports only come from the public form.
         return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Waiting", ordering="created_at")
+    def waiting(self, obj):
+        if obj.status == ProblemReport.Status.CLOSED:
+            return "Closed"
+        return timesince(obj.created_at)
 
     @admin.display(description="Provider", ordering="provider_name")
     def provider_display(self, obj):

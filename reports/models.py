@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -64,6 +65,14 @@ class ProblemReport(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
     staff_note = models.TextField(blank=True, help_text="Staff only. Never shown to the public.")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The officer dealing with it",
+    )
     client_key = models.CharField(
         max_length=64,
         editable=False,
@@ -111,3 +120,7 @@ class ProblemReport(models.Model):
         if self.topic == self.Topic.SAFETY:
             self.urgent = True
         super().save(*args, **kwargs)
+
+    def get_additional_data(self):
+        """For the audit trail: which listing it is about."""
+        return {"provider": self.provider_id}

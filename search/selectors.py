@@ -52,6 +52,7 @@ class ResultsPage:
     title: str
     parts: list  # its HTML cut at each button's marker: text, provider id, text, provider id...
     names: dict  # provider id (text): name, for the buttons' hidden labels
+    outward: str  # the postcode district searched, for the weekly counts ("" for a place name)
 
     def html(self, button):
         """The page with `button(provider id, name)` in place of each marker."""
@@ -134,7 +135,7 @@ def _build(query, location, snapshot, today):
     if page.number > 1:
         title += f" (page {page.number} of {page.paginator.num_pages})"
     names = {str(provider.pk): provider.name for provider in page.object_list}
-    return ResultsPage(title, TOGGLE.split(body), names)
+    return ResultsPage(title, TOGGLE.split(body), names, location.outward)
 
 
 def providers_for(hits, *prefetch):

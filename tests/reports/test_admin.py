@@ -89,7 +89,7 @@ def test_staff_change_status_and_note_but_not_what_the_public_said(
         True,
     )
     form = reports_staff_client.get(url).context["adminform"].form
-    assert set(form.fields) == {"status", "staff_note"}
+    assert set(form.fields) == {"status", "assigned_to", "staff_note"}
 
 
 @pytest.mark.parametrize(

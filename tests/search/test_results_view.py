@@ -349,6 +349,7 @@ def test_query_count_does_not_grow_with_results(client, postcodes, today):
     for number in range(6):
         provider = make_provider(name=f"First {number}", coverage_radius_miles=20)
         add_basic_checks(provider)
+    count_queries()  # the week's first search of CM1 inserts its count row; later ones update it
     few = count_queries()
     for number in range(30):
         provider = make_provider(name=f"More {number}", coverage_radius_miles=20)

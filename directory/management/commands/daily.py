@@ -2,17 +2,22 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core.models import OutboxEmail
+from core.outbox import outbox_send
 from core.ratelimit import rate_counts_prune
 from providers.models import Provider
 from providers.services import listings_apply_rules
+from workbench.reminders import reminders_queue
 
 
 class Command(BaseCommand):
     help = (
         "Run once a day, soon after midnight: suspends published listings that no longer meet the "
         "publishing rules (a basic check rejected, missing, or run out for longer than the grace "
-        "period), recording why, and forgets old rate-limit counts. Safe to run again: a second "
-        "run the same day changes nothing. --dry-run only reports. Cron: "
+        "period), recording why; queues reminder emails to providers 30 and 7 days before a "
+        "check runs out and the staff digest, then sends everything waiting in the outbox; "
+        "forgets old rate-limit counts. Safe to run again: a second run the same day changes and "
+        "sends nothing new. --dry-run only reports. Cron: "
         "15 0 * * * cd /srv/directory && .venv/bin/python manage.py daily"
     )
 
@@ -45,10 +50,14 @@ class Command(BaseCommand):
         suspended = listings_apply_rules(today=today)
         for change in suspended:
             self.stdout.write(f"Suspended {change.provider.name}. {change.reason}")
+        queued = reminders_queue(today=today)
+        sent = outbox_send()
+        waiting = OutboxEmail.objects.filter(sent_at__isnull=True).count()
         pruned = rate_counts_prune()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Suspended {len(suspended)} listing{'s' * (len(suspended) != 1)}; forgot "
-                f"{pruned} old rate-limit count{'s' * (pruned != 1)}."
+                f"Suspended {len(suspended)} listing{'s' * (len(suspended) != 1)}; queued "
+                f"{len(queued)} email{'s' * (len(queued) != 1)}, sent {sent}, {waiting} waiting "
+                f"to be tried again; forgot {pruned} old rate-limit count{'s' * (pruned != 1)}."
             )
         )

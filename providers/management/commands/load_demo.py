@@ -1,7 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from places.models import Postcode
-from providers.demo import STAFF_PASSWORD, STAFF_USERNAME, demo_load, demo_postcodes
+from providers.demo import (
+    ADMIN_PASSWORD,
+    ADMIN_USERNAME,
+    STAFF_PASSWORD,
+    STAFF_USERNAME,
+    demo_load,
+    demo_postcodes,
+)
 
 
 class Command(BaseCommand):
@@ -25,3 +32,4 @@ class Command(BaseCommand):
             self.stderr.write("")
         self.stdout.write(self.style.SUCCESS(f"Loaded {count} demo listings."))
         self.stdout.write(f"Demo staff login: {STAFF_USERNAME} / {STAFF_PASSWORD}")
+        self.stdout.write(f"Demo administrator login: {ADMIN_USERNAME} / {ADMIN_PASSWORD}")

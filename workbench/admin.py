@@ -1,0 +1,201 @@
+"""The listing page an officer works from: providers' admin, with services picked by category,
+no slug, the listing's reports and audit timeline, and actions to publish, suspend with a reason
+and record a full review; CSV export and import of listings."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV
+
+from providers.admin import ProviderAdmin
+from providers.models import Audience, Provider, Review, Service
+from reports.models import ProblemReport
+
+from .audit import timeline
+from .resources import ProviderResource
+
+
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes under a heading for each service category."""
+
+    def optgroups(self, name, value, attrs=None):
+        grouped = {}
+        for option_value, label in self.choices:
+            grouped.setdefault(option_value.instance.category.name, []).append(
+                (option_value, label)
+            )
+        everything, self.choices = self.choices, list(grouped.items())
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = everything
+
+
+class ReportInline(admin.TabularInline):
+    """What the public has told us about this listing, newest first. Read here, worked on the
+    report's own page."""
+
+    model = ProblemReport
+    extra = 0
+    fields = ["report_link", "topic", "urgent", "status", "assigned_to", "created_at"]
+    readonly_fields = fields
+    ordering = ["-urgent", "-created_at"]
+    verbose_name_plural = "reports from the public about this listing"
+    show_change_link = False
+
+    @admin.display(description="Report")
+    def report_link(self, obj):
+        url = reverse("admin:reports_problemreport_change", args=[obj.pk])
+        return format_html('<a href="{}">Open report {}</a>', url, obj.pk)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReviewForm(forms.Form):
+    reviewed_on = forms.DateField(
+        label="Date of the review",
+        initial=timezone.localdate,
+        help_text="The day you checked the whole listing, for example 31/3/2026",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    notes = forms.CharField(
+        label="What you found (staff only)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_reviewed_on(self):
+        day = self.cleaned_data["reviewed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The review date must be today or in the past")
+        return day
+
+
+# Labels and hints in the words officers use.
+LABELS = {
+    "name": ("Business name", "As the public will see it"),
+    "summary": ("Short description", "One or two sentences shown in search results"),
+    "base_postcode": (
+        "Postcode they work from",
+        "Private: never shown. Their public area is worked out from it",
+    ),  # fmt: skip
+    "town": ("Town or village", "Shown with the area, like Chelmsford (CM1 1)"),
+    "coverage_radius_miles": (
+        "How far they travel (miles)",
+        "0 if they only cover the districts listed below",
+    ),  # fmt: skip
+    "workers": ("Number of people working", "Including the owner, paid or not. 8 at most"),
+}
+
+
+class OfficerProviderAdmin(ImportExportMixin, ProviderAdmin):
+    resource_classes = [ProviderResource]
+    formats = [CSV]
+    prepopulated_fields = {}
+    filter_horizontal = []
+    inlines = [*ProviderAdmin.inlines, ReportInline]
+    actions = [*ProviderAdmin.actions, "record_review_selected"]
+    change_form_template = "admin/providers/provider/officer_change_form.html"
+    fieldsets = [
+        (None, {"fields": ["name", "status_with_link", "summary", "description"]}),
+        *[
+            (title, options)
+            for title, options in ProviderAdmin.fieldsets[1:]
+            if title != "What they offer"
+        ],
+        ("What they offer", {"fields": ["services", "audiences", "languages"]}),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Services and who it is for: plain checkboxes, and no "+" that would make new taxonomy
+        # from a listing (the taxonomy has its own pages).
+        if db_field.name == "services":
+            return forms.ModelMultipleChoiceField(
+                queryset=Service.objects.select_related("category"),
+                widget=GroupedCheckboxes,
+                required=False,
+                label="Services they offer",
+                help_text="Anything under personal care needs a registration or a confirmed "
+                "individual exemption before the listing can be published",
+            )
+        if db_field.name == "audiences":
+            return forms.ModelMultipleChoiceField(
+                queryset=Audience.objects.all(),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label="Who it is for",
+            )
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in LABELS and field is not None:
+            field.label, field.help_text = LABELS[db_field.name]
+        return field
+
+    def get_urls(self):
+        review = path(
+            "<int:object_id>/review/",
+            self.admin_site.admin_view(self.review_view),
+            name="providers_provider_review",
+        )
+        return [review, *super().get_urls()]
+
+    def review_view(self, request, object_id):
+        """Record a full review of the listing by the signed-in officer."""
+        provider = get_object_or_404(Provider, pk=object_id)
+        if not self.has_change_permission(request, provider):
+            return redirect("admin:index")
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            Review.objects.create(provider=provider, reviewed_by=request.user, **form.cleaned_data)
+            self.message_user(request, f"Full review of {provider.name} recorded")
+            return redirect("admin:providers_provider_change", provider.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Record a full review of {provider.name}",
+            "provider": provider,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request,
+            "admin/providers/provider/review.html",
+            context,
+            status=400 if form.errors else 200,
+        )
+
+    @admin.action(description="Record a full review of the selected listings today")
+    def record_review_selected(self, request, queryset):
+        count = 0
+        for provider in queryset:
+            Review.objects.create(provider=provider, reviewed_by=request.user)
+            count += 1
+        self.message_user(request, f"Recorded {count} full review{'s' * (count != 1)}")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        provider = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if provider is not None:
+            extra_context["timeline"] = timeline(provider)[:200]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def import_action(self, request, **kwargs):
+        try:
+            return super().import_action(request, **kwargs)
+        except ValueError as error:  # a file too large, say: a message, never a server error
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect("admin:providers_provider_import")
+
+
+admin.site.unregister(Provider)
+admin.site.register(Provider, OfficerProviderAdmin)

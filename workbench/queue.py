@@ -1,0 +1,188 @@
+"""The work queue: what needs an officer today, each with the list that explains it and, for
+each item, the page where it is resolved. Read by the work queue page and the daily digest."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.timesince import timesince
+
+from providers.models import Check, Provider, grace_days
+from reports.models import ProblemReport
+
+SHOWN = 10  # items listed under each heading; the count and its link cover the rest
+EXPIRY_WINDOW_DAYS = 30
+
+
+@dataclass
+class Item:
+    text: str
+    url: str
+    detail: str = ""
+    urgent: bool = False
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    explanation: str
+    count: int
+    url: str  # the filtered list behind the count
+    items: list = field(default_factory=list)
+
+
+def _changelist(name, **filters):
+    return reverse(f"admin:{name}_changelist") + ("?" + urlencode(filters) if filters else "")
+
+
+def _provider_url(pk):
+    return reverse("admin:providers_provider_change", args=[pk])
+
+
+def _day(value):
+    return value.strftime("%-d %B %Y")
+
+
+def work_queue(today=None):
+    """The sections of the work queue, in the order an officer should take them."""
+    today = today or timezone.localdate()
+    return [
+        _reports(today),
+        _outside_rules(today),
+        _pending(),
+        _grace(today),
+        _expiring(today),
+        _suspended_by_rules(),
+        _review_due(today),
+    ]
+
+
+def _reports(today):
+    reports = (
+        ProblemReport.objects.open().select_related("provider").order_by("-urgent", "created_at")
+    )
+    items = [
+        Item(
+            text=f"{report.get_topic_display()}: {report.provider_name}",
+            url=reverse("admin:reports_problemreport_change", args=[report.pk]),
+            detail=f"waiting {timesince(report.created_at)}"
+            + (f", with {report.assigned_to}" if report.assigned_to_id else ", not assigned"),
+            urgent=report.urgent,
+        )
+        for report in reports[:SHOWN]
+    ]
+    return Section(
+        "reports",
+        "Reports from the public",
+        "Open reports, urgent safety concerns first, then the longest waiting.",
+        reports.count(),
+        _changelist("reports_problemreport", open="yes"),
+        items,
+    )
+
+
+def _outside_rules(today):
+    listings = Provider.objects.published().outside_rules(today).order_by("name")
+    return Section(
+        "outside_rules",
+        "Published but hidden by the publishing rules",
+        "A basic check or a personal care registration is rejected, missing or long run out. "
+        "The public no longer sees these; the daily run suspends them.",
+        listings.count(),
+        _changelist("providers_provider", checks="outside_rules"),
+        [Item(p.name, _provider_url(p.pk)) for p in listings[:SHOWN]],
+    )
+
+
+def _pending():
+    listings = Provider.objects.filter(status=Provider.Status.PENDING).order_by("updated_at")
+    return Section(
+        "pending",
+        "Waiting for review",
+        "New listings and listings sent back for review. Check them, then publish.",
+        listings.count(),
+        _changelist("providers_provider", status__exact="pending"),
+        [
+            Item(p.name, _provider_url(p.pk), f"waiting {timesince(p.updated_at)}")
+            for p in listings[:SHOWN]
+        ],
+    )
+
+
+def _grace(today):
+    listings = Provider.objects.published().in_grace(today).order_by("rules_met_until")
+    return Section(
+        "grace",
+        "In their grace period",
+        "A check has run out. The listing shows a warning and will be taken down unless it is "
+        "renewed.",
+        listings.count(),
+        _changelist("providers_provider", checks="in_grace"),
+        [
+            Item(
+                p.name,
+                _provider_url(p.pk),
+                f"ran out on {_day(p.rules_met_until)}, taken down on "
+                f"{_day(p.rules_met_until + timedelta(days=grace_days() + 1))}",
+            )
+            for p in listings[:SHOWN]
+        ],
+    )
+
+
+def _expiring(today):
+    checks = (
+        Check.objects.current(today)
+        .filter(
+            kind__in=Check.BASIC_KINDS + [Check.Kind.REGISTRATION, Check.Kind.EXEMPTION],
+            expires_on__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS),
+            provider__status=Provider.Status.PUBLISHED,
+        )
+        .select_related("provider")
+        .order_by("expires_on")
+    )
+    return Section(
+        "expiring",
+        f"Checks running out in the next {EXPIRY_WINDOW_DAYS} days",
+        "Ask the provider for the new one before the listing enters its grace period. Providers "
+        "with an email address are reminded 30 and 7 days before.",
+        checks.count(),
+        _changelist("providers_check", expires="next_30"),
+        [
+            Item(
+                f"{c.provider.name}: {c.get_kind_display()}",
+                _provider_url(c.provider_id),
+                f"runs out on {_day(c.expires_on)}",
+            )
+            for c in checks[:SHOWN]
+        ],
+    )
+
+
+def _suspended_by_rules():
+    listings = Provider.objects.suspended_by_rules().order_by("-updated_at")
+    return Section(
+        "suspended",
+        "Suspended by the publishing rules",
+        "Taken down by the daily run. They come back when the checks are verified again and "
+        "you publish them.",
+        listings.count(),
+        _changelist("providers_provider", checks="suspended_by_rules"),
+        [Item(p.name, _provider_url(p.pk)) for p in listings[:SHOWN]],
+    )
+
+
+def _review_due(today):
+    listings = Provider.objects.published().review_due(today).order_by("last_checked_on", "name")
+    return Section(
+        "review_due",
+        "No full review for a year",
+        "Published listings no one has reviewed in full in the last 12 months. Record a full "
+        "review on the listing when you have.",
+        listings.count(),
+        _changelist("providers_provider", checks="review_due"),
+        [Item(p.name, _provider_url(p.pk)) for p in listings[:SHOWN]],
+    )

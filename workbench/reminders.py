@@ -1,0 +1,86 @@
+"""The emails the daily run decides to send: each is queued in the outbox under a key that says
+what it is for, so running twice, or sending late after a failure, never sends one twice."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from core.outbox import outbox_queue
+from providers.models import Check, Provider, grace_days
+
+from .queue import work_queue
+
+REMINDER_DAYS = (30, 7)  # before a check runs out
+
+
+def _day(value):
+    return value.strftime("%-d %B %Y")
+
+
+def reminders_queue(*, today=None):
+    """Queue today's reminders to providers and the staff digest; returns the emails queued."""
+    today = today or timezone.localdate()
+    queued = [email for email in _expiry_reminders(today) if email]
+    queued.append(_digest(today))
+    return [email for email in queued if email]
+
+
+def _expiry_reminders(today):
+    checks = (
+        Check.objects.current(today)
+        .filter(
+            kind__in=Check.BASIC_KINDS + [Check.Kind.REGISTRATION],
+            expires_on__lte=today + timedelta(days=max(REMINDER_DAYS)),
+            provider__status=Provider.Status.PUBLISHED,
+        )
+        .exclude(provider__email="")
+        .select_related("provider")
+    )
+    for check in checks:
+        days_left = (check.expires_on - today).days
+        # The nearest reminder point not yet passed: 7 days out, else 30. A run missed on the
+        # day itself still reminds, late, and never twice.
+        stage = min(days for days in REMINDER_DAYS if days >= days_left)
+        yield outbox_queue(
+            key=f"expiry:{check.pk}:{check.expires_on}:{stage}",
+            to=check.provider.email,
+            subject=f"Your {check.get_kind_display().lower()} runs out on {_day(check.expires_on)}",
+            body=_reminder_body(check),
+        )
+
+
+def _reminder_body(check):
+    provider, label = check.provider, check.get_kind_display()
+    send_to = f" at {settings.COUNCIL_EMAIL}" if settings.COUNCIL_EMAIL else ""
+    takedown = check.expires_on + timedelta(days=grace_days() + 1)
+    return (
+        f"Dear {provider.contact_name or provider.name},\n\n"
+        f"The {label.lower()} the council has on record for {provider.name} runs out on "
+        f"{_day(check.expires_on)}.\n\n"
+        f"Please send {settings.COUNCIL_NAME}{send_to} a copy of the new one before then. If we "
+        "do not have it, your listing will show a warning that the check has run out, and it "
+        f"will be taken down on {_day(takedown)}.\n\n"
+        f"Your listing: {settings.SITE_URL}{provider.get_absolute_url()}\n\n"
+        f"{settings.COUNCIL_NAME}\n"
+    )
+
+
+def _digest(today):
+    if not settings.STAFF_DIGEST_EMAIL:
+        return None
+    sections = work_queue(today)
+    lines = [f"The work queue for {_day(today)}:", ""]
+    for section in sections:
+        lines.append(f"{section.title}: {section.count}")
+        lines += [f"  - {item.text} ({item.detail})" if item.detail else f"  - {item.text}"
+                  for item in section.items[:5]]  # fmt: skip
+    lines += ["", f"Open the work queue: {settings.SITE_URL}{reverse('workbench:queue')}"]
+    total = sum(section.count for section in sections)
+    return outbox_queue(
+        key=f"digest:{today.isoformat()}",
+        to=settings.STAFF_DIGEST_EMAIL,
+        subject=f"Directory work queue: {total} thing{'s' * (total != 1)} to look at",
+        body="\n".join(lines) + "\n",
+    )
