@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from search.forms import PostcodeSearchForm
+from workbench.figures import public_figures
 
 
 def home(request):
@@ -11,7 +12,7 @@ def home(request):
 
 
 def about(request):
-    return render(request, "directory/about.html")
+    return render(request, "directory/about.html", {"figures": public_figures()})
 
 
 def accessibility(request):

@@ -4,11 +4,13 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
+from core.roles import ADMIN_GROUP, STAFF_GROUP
 from places.importers import import_postcodes, open_source
+from workbench.roles import roles_ensure
 
 from .factories import make_provider
 
@@ -34,12 +36,21 @@ def provider(postcodes):
 @pytest.fixture
 def staff_user(db):
     """A council officer: staff, in the Council staff group, not a superuser."""
-    group, _ = Group.objects.get_or_create(name="Council staff")
-    group.permissions.set(Permission.objects.filter(content_type__app_label="providers"))
+    return _user_in("officer", STAFF_GROUP)
+
+
+@pytest.fixture
+def administrator(db):
+    """Staff in the Administrators group: can also manage staff accounts."""
+    return _user_in("administrator", ADMIN_GROUP)
+
+
+def _user_in(username, group):
+    roles_ensure()  # as after every migrate; a flushed database may have lost them
     user = get_user_model().objects.create_user(
-        "officer", password="officer-password", is_staff=True
+        username, password=f"{username}-password", is_staff=True, email=f"{username}@example.org"
     )
-    user.groups.add(group)
+    user.groups.add(Group.objects.get(name=group))
     return user
 
 

@@ -12,10 +12,11 @@ leading apostrophe, which spreadsheets show as text; import takes that apostroph
 """
 
 from datetime import date
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 
 from places.postcodes import InvalidPostcode, PostcodeValue
 from providers import changes
@@ -53,6 +54,24 @@ def _date(value, column, errors):
         return None
 
 
+class WholeNumber(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (ValueError, ArithmeticError, InvalidOperation):
+            raise ValueError(f"Enter a whole number, like 3, not {str(value)[:20]}") from None
+
+
+class Pounds(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (ValueError, ArithmeticError, InvalidOperation):
+            raise ValueError(
+                f"Enter an amount in pounds, like 18.50, not {str(value)[:20]}"
+            ) from None
+
+
 class ProviderResource(resources.ModelResource):
     id = fields.Field(attribute="id", column_name="id", readonly=True)
     status = fields.Field(attribute="status", column_name="status", readonly=True)
@@ -60,6 +79,16 @@ class ProviderResource(resources.ModelResource):
     services = fields.Field(column_name="services")
     audiences = fields.Field(column_name="who it is for")
     districts = fields.Field(column_name="districts")
+    workers = fields.Field(attribute="workers", column_name="workers", widget=WholeNumber())
+    coverage_radius_miles = fields.Field(
+        attribute="coverage_radius_miles", column_name="coverage_radius_miles", widget=WholeNumber()
+    )
+    hourly_rate_min = fields.Field(
+        attribute="hourly_rate_min", column_name="hourly_rate_min", widget=Pounds()
+    )
+    hourly_rate_max = fields.Field(
+        attribute="hourly_rate_max", column_name="hourly_rate_max", widget=Pounds()
+    )
 
     class Meta:
         model = Provider
@@ -160,6 +189,8 @@ class ProviderResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if instance.name:
+            instance.slug = instance._unique_slug()
         self._check_row(instance, row, errors, kwargs.get("row_number"))
         if errors:
             raise ValidationError(errors)
@@ -197,15 +228,14 @@ class ProviderResource(resources.ModelResource):
         )
         if key in self._seen:
             errors["name"] = f"This listing is also in row {self._seen[key]} of the file"
-        else:
-            self._seen[key] = number + 1 if number is not None else "another"
-        if (
+        elif (
             instance.name
             and Provider.objects.filter(
                 name__iexact=instance.name.strip(), base_postcode=_postcode(instance.base_postcode)
             ).exists()
         ):
             errors["name"] = "The directory already has a listing with this name and postcode"
+        self._seen.setdefault(key, number or "another")
 
     def _checks(self, row, errors):
         today = timezone.localdate()
@@ -227,6 +257,19 @@ class ProviderResource(resources.ModelResource):
             errors["registration_reference"] = "Enter the ID on the regulator's register"
         row["_reference"] = reference
         return found
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The model's clean() states the same rules as its database constraints in plain words;
+        # asking the database to check each constraint again would cost four queries a row.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def after_save_instance(self, instance, row, **kwargs):
         instance.services.set(row["_links"]["services"])

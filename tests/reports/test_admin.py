@@ -127,8 +127,12 @@ def test_admin_refuses_anonymous_users(client, report, name):
     assert response.url.startswith(reverse("admin:login"))
 
 
-def test_staff_without_reports_permissions_are_refused(staff_client, report):
-    assert staff_client.get(reverse(CHANGELIST)).status_code == 403
+def test_staff_without_reports_permissions_are_refused(client, report):
+    from django.contrib.auth import get_user_model
+
+    no_role = get_user_model().objects.create_user("no-role", password="x", is_staff=True)
+    client.force_login(no_role)
+    assert client.get(reverse(CHANGELIST)).status_code == 403
 
 
 def test_non_staff_accounts_are_refused(client, member_of_public, report):
