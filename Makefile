@@ -32,7 +32,7 @@ setup: $(VENV)/.installed
 run: setup
 	@echo ""
 	@echo "  Site:  http://$(HOST):$(PORT)/"
-	@echo "  Staff: http://$(HOST):$(PORT)/admin/  (demo login: staff / demo-staff-password)"
+	@echo "  Staff: http://$(HOST):$(PORT)/admin/  (demo logins: staff / demo-staff-password, admin / demo-admin-password)"
 	@echo ""
 	$(MANAGE) runserver $(HOST):$(PORT)
 

@@ -76,8 +76,18 @@ class CategoryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NewCheckForm(forms.ModelForm):
+    """On a new listing the four basic checks are filled in, verified today: a row is saved as
+    it stands (set "Not provided" for a check you have not seen), so the officer only adds what
+    differs, such as expiry dates."""
+
+    def has_changed(self):
+        return self.instance.pk is None or super().has_changed()
+
+
 class CheckInline(admin.TabularInline):
     model = Check
+    form = NewCheckForm
     extra = 0
     fields = [
         "kind",
@@ -90,6 +100,9 @@ class CheckInline(admin.TabularInline):
         "staff_notes",
     ]
     autocomplete_fields = ["verified_by"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(Check.BASIC_KINDS) if obj is None else 0
 
 
 class ReviewInline(admin.TabularInline):
@@ -289,6 +302,16 @@ class ProviderAdmin(admin.ModelAdmin):
             self.message_user(request, f"Published {published} listing{'s' * (published != 1)}")
         for line in refused:
             self.message_user(request, f"Not published. {line}", messages.ERROR)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, CheckInline) and obj.pk is None:
+            today = timezone.localdate()
+            kwargs["initial"] = [
+                {"kind": kind, "status": Check.Status.VERIFIED, "verified_on": today}
+                for kind in Check.BASIC_KINDS
+            ]
+        return kwargs
 
     def save_formset(self, request, form, formset, change):
         # Whoever records a review or verifies a check is the officer saving the page.
