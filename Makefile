@@ -5,8 +5,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
+# Production defaults (DEBUG off, HTTPS only) apply unless a target says otherwise: the
+# development targets turn DEBUG on, the tests run production settings over plain http.
+DEV := DEBUG=true
+TEST_ENV := SECRET_KEY=test-only-key-not-for-production SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false
+SERVE_PORT ?= 8001
 
-.PHONY: setup run test lint chromium assets clean
+.PHONY: setup run serve test lint chromium assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,24 +30,42 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 setup: $(VENV)/.installed
 	mkdir -p var
-	$(MANAGE) migrate --no-input
-	$(MANAGE) import_postcodes --if-empty
-	$(MANAGE) load_demo
+	$(DEV) $(MANAGE) migrate --no-input
+	$(DEV) $(MANAGE) import_postcodes --if-empty
+	$(DEV) $(MANAGE) load_demo
 
 run: setup
 	@echo ""
 	@echo "  Site:  http://$(HOST):$(PORT)/"
 	@echo "  Staff: http://$(HOST):$(PORT)/admin/  (demo logins: staff / demo-staff-password, admin / demo-admin-password)"
 	@echo ""
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
+
+# The production configuration on this machine: DEBUG off, gunicorn, WhiteNoise, a secret key kept
+# in var/ (outside git). Plain http here, so no HTTPS redirect; use a TLS proxy in production.
+var/secret_key: | $(BIN)/python
+	mkdir -p var
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: $(VENV)/.installed var/secret_key
+	$(DEV) $(MANAGE) migrate --no-input
+	$(DEV) $(MANAGE) import_postcodes --if-empty
+	SECRET_KEY=$$(cat var/secret_key) $(MANAGE) collectstatic --no-input -v 0
+	@echo ""
+	@echo "  Production configuration: http://127.0.0.1:$(SERVE_PORT)/"
+	@echo ""
+	SECRET_KEY=$$(cat var/secret_key) SECURE_SSL_REDIRECT=false BIND=127.0.0.1:$(SERVE_PORT) \
+	  $(BIN)/gunicorn -c gunicorn.conf.py directory.wsgi
 
 test: $(VENV)/.installed-test chromium
 	mkdir -p var
-	$(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest
 
 lint: $(VENV)/.installed-test
-	$(MANAGE) check
-	$(MANAGE) makemigrations --check --dry-run
+	$(TEST_ENV) $(MANAGE) check
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+	SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
+	  ALLOWED_HOSTS=care.example.org $(MANAGE) check --deploy --fail-level WARNING
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

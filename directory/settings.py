@@ -1,10 +1,12 @@
-"""Settings come from environment variables; every default is safe for local development only.
+"""Settings come from environment variables. The defaults are safe for production: DEBUG is off
+and a SECRET_KEY is required; `make run` turns DEBUG on for development.
 
 See `.env.example` for the full list.
 """
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -20,13 +22,13 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", default=True)
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -47,6 +49,8 @@ INSTALLED_APPS = [
     "leaflet",  # only for its copy of Leaflet's static files
     "auditlog",
     "import_export",
+    "axes",
+    "csp",
     # Ours, from the bottom layer up (the import contract in pyproject.toml keeps it so).
     "core",
     "places",
@@ -59,7 +63,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id for the logs, and a 400 for bodies that cannot be read, before anything
+    # (CSRF, sessions, error pages) tries to read them.
+    "core.middleware.RequestIdMiddleware",
+    "core.middleware.UnreadableBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -68,6 +79,13 @@ MIDDLEWARE = [
     # Who made each change, for the audit trail (after authentication).
     "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: locks out repeated failed sign-ins (django-axes).
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "directory.urls"
@@ -95,20 +113,39 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'directory.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,  # a connection lost while the database was down is replaced
     )
 }
+# Give up quickly rather than hang a worker: a database that is down or not answering gives a
+# plain 503 page within a few seconds (directory.views.server_error), and the site recovers by
+# itself. Long jobs (imports, the benchmark) lift the statement limit for their own transaction.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "10000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout=5000",
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 3,
+            "keepalives_count": 2,
+            "tcp_user_timeout": DB_CONNECT_TIMEOUT * 1000,
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets searches keep reading while a postcode import rewrites the table.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"]["timeout"] = 5  # seconds to wait for another writer
     # A file, not memory, so the live server thread of browser tests shares it; named after the
     # main database so two checkouts or runs with different DATABASE_URLs never collide.
     main_file = Path(DATABASES["default"]["NAME"])
     DATABASES["default"]["TEST"] = {"NAME": str(main_file.with_name(f"test_{main_file.name}"))}
 
-(BASE_DIR / "var").mkdir(exist_ok=True)
+(BASE_DIR / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -127,10 +164,40 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# WhiteNoise serves collected static files compressed, with content hashes in their names and a
+# year's caching: that needs `collectstatic`, which deploying (and `make serve`) runs. Development
+# and the tests use the files where they are (STATIC_MANIFEST=false).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_MANIFEST", default=not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# HTTPS. Behind a proxy that ends TLS, set TRUST_X_FORWARDED_PROTO so Django knows a request was
+# secure; SECURE_SSL_REDIRECT can be turned off where the proxy redirects instead (or `make
+# serve` on plain http on this machine).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_REFERRER_POLICY = os.environ.get("REFERRER_POLICY", "strict-origin-when-cross-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Cookies only over HTTPS, bound to this exact host (the __Host- prefix), never read by scripts.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 14 * 24 * 3600  # the shortlist is kept for two weeks
+
+# Content Security Policy (django-csp): nothing inline, nothing from elsewhere but the map tiles.
+# Browsers report anything it blocks to /csp-report/, which logs it.
+MAP_TILES_URL_DEFAULT = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 # Built results pages (search.selectors), in each process's memory. A page is 70 KB with 1,000
 # listings and 230 to 370 KB with 100,000 (the map data of every result; `benchmark_search`
@@ -185,11 +252,44 @@ POSTCODE_IMPORT_BATCH_SIZE = int(os.environ.get("POSTCODE_IMPORT_BATCH_SIZE", "2
 # Maps: Leaflet comes from django-leaflet's static files. An empty MAP_TILES_URL draws no tiles
 # (the tests use that); OpenStreetMap refuses tile requests without a Referer, which the
 # referrer policy above sends as the site's origin only.
-MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", MAP_TILES_URL_DEFAULT)
 MAP_ATTRIBUTION = os.environ.get(
     "MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
 MAP_MAX_ZOOM = int(os.environ.get("MAP_MAX_ZOOM", "16"))
+_tiles = urlsplit(MAP_TILES_URL)
+TILE_ORIGINS = [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"] if _tiles.netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *TILE_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": "/csp-report/",
+    },
+}
+# Permissions-Policy: the site uses none of these browser features.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+
+# Sign-in protection (django-axes): 5 failed attempts lock that account, and that client, out for
+# 30 minutes. Staff see a plain message. Behind a proxy, the client address follows
+# TRUST_X_FORWARDED_FOR as the rate limits do.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "core.clients.request_client_ip"
+AXES_VERBOSE = False
 
 # "Report a problem": where the public can raise a safeguarding concern with the council, and
 # whether to take the client address from X-Forwarded-For (only behind a proxy that sets it).
@@ -203,9 +303,29 @@ GEOCODER_SCHEME = os.environ.get("GEOCODER_SCHEME", "https")
 GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "3"))
 GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "care-directory")
 
+# Logs: one JSON object a line (time, level, logger, message, request id), no personal data.
+# A request for a host we do not serve is noise from scanners: a warning, without a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+        "quiet": {"()": "core.logging.QuietWarningFilter"},
+    },
+    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if env_bool("LOG_JSON", default=not DEBUG) else None,
+            "filters": ["request_id"],
+        }
+    },
+    "loggers": {
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "filters": ["quiet"],
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -1,8 +1,18 @@
-from django.contrib import admin
-from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+import json
+import logging
+import sys
 
+from django.conf import settings
+from django.contrib import admin
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from places.models import Postcode
 from search.forms import PostcodeSearchForm
 from workbench.figures import public_figures
 
@@ -25,7 +35,69 @@ def staff_home(request):
     return admin.site.admin_view(admin.site.index)(request)
 
 
-def health(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+logger = logging.getLogger(__name__)
+csp_logger = logging.getLogger("csp")
+CSP_REPORT_MAX_BYTES = 8192
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def server_error(request):
+    """The 500 handler. A database that is down or not answering is not our bug but an outage:
+    a 503 with Retry-After. Neither page touches the session or the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, UNAVAILABLE):
+        logger.warning("Database unavailable: %s", error)
+        response = HttpResponse(render_to_string("503.html", _plain_context()), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse(render_to_string("500.html", _plain_context()), status=500)
+
+
+def _plain_context():
+    return {"SITE_NAME": settings.SITE_NAME, "COUNCIL_NAME": settings.COUNCIL_NAME}
+
+
+@require_safe
+def health_live(request):
+    """Liveness: the process answers. Needs nothing else."""
     return JsonResponse({"status": "ok"})
+
+
+@require_safe
+def health_ready(request):
+    """Readiness: the database answers, every migration is applied and postcodes are loaded."""
+    problems = []
+    try:
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            problems.append("migrations not applied")
+        elif not Postcode.objects.exists():
+            problems.append("no postcodes loaded")
+    except DatabaseError as error:
+        problems.append(f"database: {type(error).__name__}")
+    status = 503 if problems else 200
+    return JsonResponse(
+        {"status": "unavailable" if problems else "ok", "problems": problems}, status=status
+    )
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Browsers post what the Content Security Policy blocked. Logged (without the page's query
+    string, which may hold a postcode), never stored."""
+    if len(request.body) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        report = json.loads(request.body).get("csp-report", {})
+    except (ValueError, AttributeError):
+        return HttpResponse(status=400)
+    if isinstance(report, dict):
+        csp_logger.warning(
+            "CSP blocked %s on %s (%s)",
+            str(report.get("blocked-uri", ""))[:200],
+            str(report.get("document-uri", "")).split("?")[0][:200],
+            str(report.get("violated-directive", ""))[:100],
+        )
+    return HttpResponse(status=204)

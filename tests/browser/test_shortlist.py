@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,7 +33,8 @@ def listings(postcodes):
 def csrf_token(live_server, page):
     """A CSRF cookie from a page that renders a form, as any browser would get one."""
     page.goto(live_server.url + reverse("admin:login"))
-    return next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    name = settings.CSRF_COOKIE_NAME  # __Host-csrftoken: Secure, and localhost counts as secure
+    return next(c["value"] for c in page.context.cookies() if c["name"] == name)
 
 
 def add_by_post(live_server, page, provider):

@@ -25,8 +25,17 @@ def test_no_gov_uk_branding(client, db):
     assert "GOV.UK" not in html
 
 
-def test_health(client, db):
-    assert client.get(reverse("health")).json() == {"status": "ok"}
+def test_health_checks_the_database_for_real(client, db):
+    assert client.get(reverse("health-live")).json() == {"status": "ok"}
+    empty = client.get(reverse("health-ready"))  # migrated, but no postcodes yet
+    assert empty.status_code == 503
+    assert empty.json() == {"status": "unavailable", "problems": ["no postcodes loaded"]}
+
+
+def test_health_ready_once_postcodes_are_loaded(client, postcodes):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "problems": []}
 
 
 def test_unknown_page_is_a_friendly_404(client, db):

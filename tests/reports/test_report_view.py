@@ -1,6 +1,7 @@
 import logging
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -286,7 +287,7 @@ def test_csrf_is_enforced(provider, report_url):
     assert not ProblemReport.objects.exists()
     # With the token from the form, the same client gets through.
     strict.get(report_url)
-    token = strict.cookies["csrftoken"].value
+    token = strict.cookies[settings.CSRF_COOKIE_NAME].value
     response = strict.post(report_url, {**VALID, "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert ProblemReport.objects.count() == 1

@@ -31,6 +31,10 @@ TABLE = {
     "outboxemail": ({"view"}, {"view"}),
     get_user_model(): (set(), ALL),
     Group: (set(), ALL),
+    # Sign-in lockouts (django-axes): administrators read them and lift one by deleting it.
+    "accessattempt": (set(), {"view", "change", "delete"}),
+    "accesslog": (set(), {"view", "change", "delete"}),
+    "accessfailurelog": (set(), {"view", "change", "delete"}),
 }
 
 
@@ -61,6 +65,18 @@ def objects(postcodes, provider, staff_user):
         "outboxemail": email,
         "user": staff_user,
         "group": Group.objects.first(),
+        **_axes_records(),
+    }
+
+
+def _axes_records():
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    common = {"user_agent": "test", "ip_address": "203.0.113.1", "username": "someone"}
+    return {
+        "accessattempt": AccessAttempt.objects.create(failures_since_start=1, **common),
+        "accesslog": AccessLog.objects.create(**common),
+        "accessfailurelog": AccessFailureLog.objects.create(**common),
     }
 
 

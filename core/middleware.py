@@ -1,0 +1,69 @@
+"""Middleware for every response: a request id, a 400 for unreadable bodies, and the
+Permissions-Policy header."""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.template.loader import render_to_string
+
+from .logging import request_id
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class RequestIdMiddleware:
+    """Each request gets an id (the proxy's X-Request-ID if it sent a sane one) that every log
+    line of the request carries, and that the response returns, so a report can be traced."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        token = request_id.set(given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex)
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id.get()
+            return response
+        finally:
+            request_id.reset(token)
+
+
+class UnreadableBodyMiddleware:
+    """A body that cannot be parsed (an unknown or non-ASCII-compatible charset, a broken
+    multipart upload) gets a plain 400 here, before the CSRF check, the session or an error page
+    tries to read it again and fails with a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in BODY_METHODS:
+            try:
+                request.POST  # noqa: B018 - parse it once, here, where failure is handled
+                request.FILES  # noqa: B018
+            except (MultiPartParserError, UnicodeError, LookupError, ValueError):
+                return bad_request_page()
+        return self.get_response(request)
+
+
+def bad_request_page(status=400):
+    """A plain page that needs nothing from the request, the session or the database."""
+    html = render_to_string(
+        "400.html", {"SITE_NAME": settings.SITE_NAME, "COUNCIL_NAME": settings.COUNCIL_NAME}
+    )
+    return HttpResponse(html, status=status)
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

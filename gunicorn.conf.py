@@ -1,0 +1,32 @@
+"""gunicorn, as `make serve` runs it and as a council should: behind a reverse proxy that buffers
+whole requests (README, "Deploying"), so a slow client ties up the proxy, not a worker.
+
+Threads per worker mean a few slow or stuck requests cannot hold the whole site; `timeout`
+restarts a worker stuck longer than that; the request limits refuse oversized headers at once.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "8"))
+timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Restart workers now and then, so any slow leak cannot grow without end.
+max_requests = 5000
+max_requests_jitter = 500
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+# Only the proxy on this machine may say a request came over HTTPS.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+access_log_format = (
+    '{"time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
+    '"bytes": %(B)s, "ms": %(M)s, "request_id": "%({x-request-id}o)s"}'
+)
+errorlog = "-"
+preload_app = True
