@@ -137,3 +137,9 @@ def analyse():
         with connection.cursor() as cursor:
             # VACUUM cannot run inside a transaction; ANALYZE alone can.
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+
+
+def no_statement_timeout(cursor):
+    """Lift the web's statement time limit for the rest of this transaction (a bulk load)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL statement_timeout = 0")

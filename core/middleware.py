@@ -5,6 +5,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
@@ -46,7 +47,14 @@ class UnreadableBodyMiddleware:
             try:
                 request.POST  # noqa: B018 - parse it once, here, where failure is handled
                 request.FILES  # noqa: B018
-            except (MultiPartParserError, UnicodeError, LookupError, ValueError):
+            except (
+                BadRequest,
+                SuspiciousOperation,
+                MultiPartParserError,
+                UnicodeError,
+                LookupError,
+                ValueError,
+            ):
                 return bad_request_page()
         return self.get_response(request)
 

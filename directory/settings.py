@@ -321,6 +321,7 @@ LOGGING = {
         }
     },
     "loggers": {
+        "axes": {"level": "WARNING"},
         "django.security.DisallowedHost": {
             "handlers": ["console"],
             "filters": ["quiet"],

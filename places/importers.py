@@ -21,7 +21,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from pyproj import Transformer
 
-from core.bulk import BulkTable
+from core.bulk import BulkTable, no_statement_timeout
 
 from .models import Postcode, PostcodeArea
 
@@ -198,6 +198,21 @@ def _zip_source(path):
     )
 
 
+def _check_complete(source):
+    """A plain CSV that does not end with a line break was cut off mid-row: refuse it before any
+    row is loaded. (Compressed files carry their own checksums, checked as they are read.)"""
+    for opener, size in source.members:
+        with opener() as stream:
+            if not isinstance(stream, io.BufferedReader) or size == 0:
+                continue  # compressed: its checksum is checked as it is read
+            stream.seek(-1, os.SEEK_END)
+            if stream.read(1) not in (b"\n", b"\r"):
+                raise SourceError(
+                    f"{source.name} ends in the middle of a line, so it looks cut short; the "
+                    "postcode table was left as it was"
+                )
+
+
 class Progress:
     """A one-line progress bar on stderr with rows per second."""
 
@@ -282,22 +297,30 @@ def _refresh_areas(cursor):
         )
 
 
-def import_postcodes(source, *, batch_size=20000, progress=None):
+def import_postcodes(source, *, batch_size=20000, progress=None, force=False):
     """Replace the postcode table with `source` in one transaction and return the row count.
 
     Searches keep reading the old table until the commit (MVCC on PostgreSQL, WAL on SQLite).
     A postcode listed twice keeps its first position.
     """
     try:
-        return _replace_table(source, batch_size, progress)
+        _check_complete(source)
+        return _replace_table(source, batch_size, progress, force)
     except READ_ERRORS as error:
         raise SourceError(f"Could not read {source.name}: {error}") from error
 
 
-def _replace_table(source, batch_size, progress):
+# A new source with fewer rows than this share of the table it replaces is refused unless forced:
+# a truncated download must not quietly throw away most of the country.
+MIN_SHARE_OF_CURRENT = 0.9
+
+
+def _replace_table(source, batch_size, progress, force=False):
     table = Postcode._meta.db_table
     loader = BulkTable(Postcode, POSTCODE_COLUMNS)
+    current = Postcode.objects.count()
     with transaction.atomic(), connection.cursor() as cursor:
+        no_statement_timeout(cursor)
         cursor.execute(f"DELETE FROM {table}")
         seen = set()
         for batch in iter_batches(source, batch_size, progress):
@@ -311,6 +334,12 @@ def _replace_table(source, batch_size, progress):
             # Rolls back the DELETE: a wrong file must never empty a working table.
             raise SourceError(
                 f"No postcodes found in {source.name}; the postcode table was left as it was"
+            )
+        if not force and len(seen) < current * MIN_SHARE_OF_CURRENT:
+            raise SourceError(
+                f"{source.name} has {len(seen):,} postcodes, far fewer than the {current:,} loaded "
+                "now, so it may be cut short; the postcode table was left as it was. Check the "
+                "file, or run again with --force to load it anyway"
             )
         _refresh_areas(cursor)
         count = len(seen)

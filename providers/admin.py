@@ -143,6 +143,52 @@ class StatusForm(forms.Form):
     )
 
 
+class ProviderForm(forms.ModelForm):
+    """The listing's page, refused if the listing changed since it was opened (its version)."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version if self.instance.pk else 0
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Lock the row for the rest of this save: two officers saving at once take turns, and
+        # the second sees the first's version.
+        current = (
+            Provider.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if cleaned.get("seen_version") != current:
+            raise forms.ValidationError(self._conflict())
+        return cleaned
+
+    def _conflict(self):
+        differences = []
+        for name, field in self.fields.items():
+            if name == "seen_version" or name not in self.cleaned_data:
+                continue
+            theirs = getattr(self.instance, name, None)
+            mine = self.cleaned_data[name]
+            if hasattr(theirs, "all"):  # services, audiences
+                theirs, mine = sorted(map(str, theirs.all())), sorted(map(str, mine or []))
+            if theirs != mine:
+                differences.append(
+                    f"{field.label}: theirs \u201c{theirs}\u201d, yours \u201c{mine}\u201d"
+                )
+        return (
+            "Someone else saved this listing while you had it open, so your changes have not "
+            "been saved. Their version is now the listing; open it again to see it with its "
+            "checks, then make your changes again. "
+            + ("What differs: " + "; ".join(differences) + "." if differences else "")
+        )
+
+
 class CoverageDistrictInline(admin.TabularInline):
     model = CoverageDistrict
     extra = 1
@@ -152,6 +198,7 @@ class CoverageDistrictInline(admin.TabularInline):
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
+    form = ProviderForm
     list_display = [
         "name",
         "status",
@@ -181,7 +228,19 @@ class ProviderAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status_with_link", "summary", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "status_with_link",
+                    "summary",
+                    "description",
+                    "seen_version",
+                ]
+            },
+        ),
         ("Business", {"fields": ["legal_form", "workers"]}),
         ("Contact (public)", {"fields": ["contact_name", "phone", "email", "website"]}),
         (

@@ -31,6 +31,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from places.postcodes import InvalidPostcode, PostcodeValue
@@ -252,7 +253,9 @@ def _provider_saved_or_deleted(sender, instance, **kwargs):
 
 
 def _part_saved_or_deleted(sender, instance, **kwargs):
-    """A check or a review: its provider's derived columns follow."""
+    """A check, district or review: its provider's derived columns follow, and its version moves
+    (the listing's page shows them, so a page loaded before this is out of date)."""
+    Provider.objects.filter(pk=instance.provider_id).update_derived(version=F("version") + 1)
     listings_changed([instance.provider_id])
 
 
@@ -307,11 +310,11 @@ def connect():
     """Called once from `ProvidersConfig.ready`."""
     for signal, uid in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(_provider_saved_or_deleted, sender=Provider, dispatch_uid=f"changes-p-{uid}")
-        for model in (Check, Review):
+        for model in (Check, Review, CoverageDistrict):
             signal.connect(
                 _part_saved_or_deleted, sender=model, dispatch_uid=f"changes-{model.__name__}-{uid}"
             )
-        for model in (CoverageDistrict, Audience):
+        for model in (Audience,):
             signal.connect(
                 _other_changed, sender=model, dispatch_uid=f"changes-{model.__name__}-{uid}"
             )

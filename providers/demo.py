@@ -8,6 +8,7 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -256,6 +257,9 @@ def _demo_user(username, password, group_name, email):
 
 
 def _ensure_staff():
+    """The demo logins, with passwords everyone can read: only ever in development."""
+    if not settings.DEBUG:
+        return None
     _demo_user(ADMIN_USERNAME, ADMIN_PASSWORD, ADMIN_GROUP, "admin@example.org")
     return _demo_user(STAFF_USERNAME, STAFF_PASSWORD, STAFF_GROUP, "staff@example.org")
 

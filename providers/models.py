@@ -274,6 +274,12 @@ class Provider(models.Model):
     staff_notes = models.TextField(blank=True, help_text="Staff only. Never shown to the public.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField("last updated", auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up with every change to the listing or its checks, districts or reviews, "
+        "so a page saved from an out-of-date copy is refused instead of undoing someone's work",
+    )
 
     objects = ProviderQuerySet.as_manager()
     public_objects = PublicProviderManager()
@@ -310,7 +316,11 @@ class Provider(models.Model):
         if not self.slug:
             self.slug = self._unique_slug()
         self.geocode()
+        if self.pk:
+            self.version = models.F("version") + 1
         super().save(*args, **kwargs)
+        if self.pk and isinstance(self.version, models.expressions.Combinable):
+            self.refresh_from_db(fields=["version"])
 
     def get_absolute_url(self):
         return reverse("providers:profile", args=[self.slug])

@@ -128,7 +128,7 @@ def provider_set_status(*, provider, status, by, reason, today=None):
         provider=locked, from_status=locked.status, to_status=status, changed_by=by, reason=reason
     )
     locked.status = status
-    locked.save(update_fields=["status", "updated_at"])  # a save: the audit trail records it
+    locked.save(update_fields=["status", "updated_at", "version"])  # a save: audited
     provider.status = status
     return change
 

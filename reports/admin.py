@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
@@ -91,6 +91,35 @@ class ProblemReportAdmin(admin.ModelAdmin):
     def mark_in_progress(self, request, queryset):
         self._set_status(request, queryset, ProblemReport.Status.IN_PROGRESS)
 
-    @admin.action(description="Mark as closed", permissions=["change"])
+    @admin.action(
+        description="Mark as closed (those with a staff note saying why)", permissions=["change"]
+    )
     def mark_closed(self, request, queryset):
-        self._set_status(request, queryset, ProblemReport.Status.CLOSED)
+        without = queryset.exclude(status=ProblemReport.Status.CLOSED).filter(staff_note="")
+        if skipped := without.count():
+            self.message_user(
+                request,
+                f"{skipped} report{'' if skipped == 1 else 's'} not closed: open each and write in "
+                "the staff note why it can be closed.",
+                messages.WARNING,
+            )
+        self._set_status(request, queryset.exclude(staff_note=""), ProblemReport.Status.CLOSED)
+
+    def has_delete_permission(self, request, obj=None):
+        # A report, above all a safety concern, is a record the council keeps: close it instead.
+        return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class ReportForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                if (
+                    cleaned.get("status") == ProblemReport.Status.CLOSED
+                    and not (cleaned.get("staff_note") or "").strip()
+                ):
+                    self.add_error("staff_note", "Say why you are closing this report")
+                return cleaned
+
+        return ReportForm

@@ -1,4 +1,7 @@
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -10,6 +13,11 @@ from .forms import ProblemReportForm
 from .services import RATE_LIMIT_MESSAGE, REPORTS, report_create
 
 THANKS_SESSION_KEY = "reports_thanks"
+NOT_SAVED_MESSAGE = (
+    "Sorry, we could not save your report just now. Your words are still below: try again in a "
+    "few minutes. If you are worried about someone's safety, contact the council now"
+)
+logger = logging.getLogger(__name__)
 
 
 def _safeguarding_context():
@@ -23,16 +31,26 @@ def report(request, slug):
     if request.method == "POST":
         form = ProblemReportForm(request.POST)
         key = request_client_key(request)
-        if not form.is_valid():
-            status = 400
-        elif not rate_limit_hit(rule=REPORTS, client_key=key):
-            # Their words stay in the form, so nothing they wrote is lost.
-            form.add_error(None, RATE_LIMIT_MESSAGE)
-            status = 429
-        else:
-            saved = report_create(provider=provider, client_key=key, **form.cleaned_data)
-            request.session[THANKS_SESSION_KEY] = {"slug": provider.slug, "urgent": saved.urgent}
-            return redirect("reports:thanks", slug=provider.slug)
+        try:
+            if not form.is_valid():
+                status = 400
+            elif not rate_limit_hit(rule=REPORTS, client_key=key):
+                # Their words stay in the form, so nothing they wrote is lost.
+                form.add_error(None, RATE_LIMIT_MESSAGE)
+                status = 429
+            else:
+                saved = report_create(provider=provider, client_key=key, **form.cleaned_data)
+                request.session[THANKS_SESSION_KEY] = {
+                    "slug": provider.slug,
+                    "urgent": saved.urgent,
+                }
+                return redirect("reports:thanks", slug=provider.slug)
+        except DatabaseError:
+            # Full disk, a read-only database: the report is not saved, so say so and give
+            # their words back in the form to send again.
+            logger.exception("Could not save a problem report for provider %s", provider.pk)
+            form.add_error(None, NOT_SAVED_MESSAGE)
+            status = 503
     else:
         form = ProblemReportForm()
     context = {"provider": provider, "form": form, **_safeguarding_context()}

@@ -55,6 +55,20 @@ def shared_shortlist_create(*, entries, client_key="", now=None):
     )
 
 
+KEEP_GONE_LINKS = timedelta(days=30)
+
+
+def shared_shortlists_prune(*, now=None):
+    """Delete links that expired or were turned off more than 30 days ago (until then they still
+    tell whoever opens them that they have gone); returns how many."""
+    cutoff = (now or timezone.now()) - KEEP_GONE_LINKS
+    gone = SharedShortlist.objects.filter(expires_at__lt=cutoff) | SharedShortlist.objects.filter(
+        revoked_at__lt=cutoff
+    )
+    deleted, _ = gone.delete()
+    return deleted
+
+
 def shared_shortlist_revoke(*, shared, now=None):
     """Turn the link off for good. Revoking twice keeps the first time."""
     if shared.revoked_at is None:

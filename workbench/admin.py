@@ -109,7 +109,7 @@ class OfficerProviderAdmin(ImportExportMixin, ProviderAdmin):
     actions = [*ProviderAdmin.actions, "record_review_selected"]
     change_form_template = "admin/providers/provider/officer_change_form.html"
     fieldsets = [
-        (None, {"fields": ["name", "status_with_link", "summary", "description"]}),
+        (None, {"fields": ["name", "status_with_link", "summary", "description", "seen_version"]}),
         *[
             (title, options)
             for title, options in ProviderAdmin.fieldsets[1:]

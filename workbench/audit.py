@@ -40,6 +40,7 @@ DERIVED = [
     "rules_met_until",
     "last_checked_on",
     "updated_at",
+    "version",
 ]
 
 

@@ -14,7 +14,10 @@ STAFF_VIEW_ONLY = ["places", "auditlog", "core", "search"]
 
 
 def staff_permissions():
-    curate = Permission.objects.filter(content_type__app_label__in=STAFF_APPS)
+    # Reports from the public are records the council keeps: staff close them, never delete.
+    curate = Permission.objects.filter(content_type__app_label__in=STAFF_APPS).exclude(
+        codename="delete_problemreport"
+    )
     view = Permission.objects.filter(
         content_type__app_label__in=STAFF_VIEW_ONLY, codename__startswith="view_"
     )

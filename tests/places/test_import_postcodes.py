@@ -301,7 +301,7 @@ def test_codepoint_open_zip(db, tmp_path):
 
 def test_codepoint_zip_and_fixture_csv_agree_on_positions(postcodes, tmp_path):
     from_csv = Postcode.objects.get(postcode="CM1 1RW")
-    import_postcodes(open_source(codepoint_zip(tmp_path / "codepo_gb.zip")))
+    import_postcodes(open_source(codepoint_zip(tmp_path / "codepo_gb.zip")), force=True)
     from_zip = Postcode.objects.get(postcode="CM1 1RW")
     assert (from_zip.latitude, from_zip.longitude) == (from_csv.latitude, from_csv.longitude)
 
@@ -412,7 +412,7 @@ def test_importing_twice_leaves_the_same_rows(postcodes):
 def test_a_different_file_replaces_the_table(postcodes, tmp_path):
     path = tmp_path / "onspd.csv"
     path.write_text(onspd_text(), newline="")
-    run(path)
+    run(path, "--force")  # far fewer rows than the table has: only when asked
     assert set(Postcode.objects.values_list("postcode", flat=True)) == {
         "CM1 1AE",
         "CM1 1AF",
@@ -607,3 +607,20 @@ def test_no_progress_bar_at_verbosity_zero(db, tmp_path):
     out, err = run(codepoint_zip(tmp_path / "codepo_gb.zip"), verbosity=0)
     assert err == ""
     assert "rows/s" in out
+
+
+def test_a_file_with_far_fewer_rows_is_refused_unless_forced(postcodes, tmp_path):
+    path = tmp_path / "onspd.csv"
+    path.write_text(onspd_text(), newline="")
+    with pytest.raises(CommandError, match="far fewer than the 91 loaded now"):
+        run(path)
+    assert Postcode.objects.count() == 91
+
+
+def test_a_plain_csv_cut_off_mid_line_is_refused(postcodes, tmp_path):
+    whole = CODEPOINT_DEMO.read_bytes()
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(whole[: len(whole) // 2 + 7])  # stops part way through a row
+    with pytest.raises(CommandError, match="ends in the middle of a line"):
+        run(cut)
+    assert Postcode.objects.count() == 91

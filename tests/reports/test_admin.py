@@ -96,7 +96,8 @@ def test_staff_change_status_and_note_but_not_what_the_public_said(
     "action, status", [("mark_in_progress", "in_progress"), ("mark_closed", "closed")]
 )
 def test_list_actions(reports_staff_client, make_report, action, status):
-    chosen = [make_report(), make_report(topic="safety")]
+    # Closing needs a reason: these two have one.
+    chosen = [make_report(staff_note="Fixed"), make_report(topic="safety", staff_note="Safe now")]
     other = make_report()
     response = reports_staff_client.post(
         reverse(CHANGELIST),
@@ -138,3 +139,17 @@ def test_staff_without_reports_permissions_are_refused(client, report):
 def test_non_staff_accounts_are_refused(client, member_of_public, report):
     client.force_login(member_of_public)
     assert client.get(reverse(CHANGELIST)).status_code == 302
+
+
+def test_closing_in_bulk_skips_reports_without_a_reason(reports_staff_client, make_report):
+    noted, bare = make_report(staff_note="Phoned them"), make_report()
+    response = reports_staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "mark_closed", "_selected_action": [noted.pk, bare.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 report not closed: open each and write in the staff note why" in html
+    noted.refresh_from_db()
+    bare.refresh_from_db()
+    assert (noted.status, bare.status) == ("closed", "new")

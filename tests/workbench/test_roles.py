@@ -23,7 +23,7 @@ TABLE = {
     ServiceCategory: (ALL, ALL),
     Service: (ALL, ALL),
     Audience: (ALL, ALL),
-    ProblemReport: ({"view", "change", "delete"}, {"view", "change", "delete"}),  # public's own
+    ProblemReport: ({"view", "change"}, {"view", "change"}),  # kept: closed with a reason
     SharedShortlist: ({"view", "change", "delete"}, {"view", "change", "delete"}),
     Postcode: ({"view"}, {"view"}),  # loaded from open data, never typed in
     PostcodeArea: ({"view"}, {"view"}),

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -7,6 +8,7 @@ from core.outbox import outbox_send
 from core.ratelimit import rate_counts_prune
 from providers.models import Provider
 from providers.services import listings_apply_rules
+from shortlist.services import shared_shortlists_prune
 from workbench.reminders import reminders_queue
 
 
@@ -54,6 +56,11 @@ class Command(BaseCommand):
         sent = outbox_send()
         waiting = OutboxEmail.objects.filter(sent_at__isnull=True).count()
         pruned = rate_counts_prune()
+        links = shared_shortlists_prune()
+        call_command("clearsessions")
+        self.stdout.write(
+            f"Deleted {links} shared link{'s' * (links != 1)} gone for 30 days and expired sessions."
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Suspended {len(suspended)} listing{'s' * (len(suspended) != 1)}; queued "

@@ -21,12 +21,26 @@ class Command(BaseCommand):
             help="do nothing when postcodes are already loaded (used by make setup)",
         )
         parser.add_argument("--batch-size", type=int, default=settings.POSTCODE_IMPORT_BATCH_SIZE)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="load the file even if it has far fewer postcodes than the table has now",
+        )
 
     def _draw(self, text):
         # One line redrawn with \r, not Django's newline-per-write in the error colour.
         self.stderr.write(text, style_func=str, ending="")
 
-    def handle(self, *args, source=None, if_empty=False, batch_size=20000, verbosity=1, **options):
+    def handle(
+        self,
+        *args,
+        source=None,
+        if_empty=False,
+        batch_size=20000,
+        verbosity=1,
+        force=False,
+        **options,
+    ):
         from places.models import Postcode
 
         if if_empty and Postcode.objects.exists():
@@ -37,7 +51,7 @@ class Command(BaseCommand):
             opened = open_source(source)
             self.stdout.write(f"Importing postcodes from {opened.name}")
             progress = Progress(opened.total_bytes, write=self._draw) if verbosity else None
-            count = import_postcodes(opened, batch_size=batch_size, progress=progress)
+            count = import_postcodes(opened, batch_size=batch_size, progress=progress, force=force)
         except SourceError as error:
             raise CommandError(str(error)) from error
         seconds = time.monotonic() - started

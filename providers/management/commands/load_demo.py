@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from places.models import Postcode
@@ -31,5 +32,11 @@ class Command(BaseCommand):
         if verbosity:
             self.stderr.write("")
         self.stdout.write(self.style.SUCCESS(f"Loaded {count} demo listings."))
-        self.stdout.write(f"Demo staff login: {STAFF_USERNAME} / {STAFF_PASSWORD}")
-        self.stdout.write(f"Demo administrator login: {ADMIN_USERNAME} / {ADMIN_PASSWORD}")
+        if settings.DEBUG:
+            self.stdout.write(f"Demo staff login: {STAFF_USERNAME} / {STAFF_PASSWORD}")
+            self.stdout.write(f"Demo administrator login: {ADMIN_USERNAME} / {ADMIN_PASSWORD}")
+        else:
+            self.stdout.write(
+                "No demo logins: they are made only with DEBUG on. Make staff accounts with "
+                "`python manage.py createsuperuser` and the admin's Users page."
+            )
