@@ -4,7 +4,7 @@ import sys
 
 from django.conf import settings
 from django.contrib import admin
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, InternalError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -39,7 +39,8 @@ logger = logging.getLogger(__name__)
 csp_logger = logging.getLogger("csp")
 CSP_REPORT_MAX_BYTES = 8192
 RETRY_AFTER_SECONDS = 30
-UNAVAILABLE = (OperationalError, InterfaceError)
+# Down, unreachable, hung past the timeouts, or refusing writes (read-only, a full disk).
+UNAVAILABLE = (OperationalError, InterfaceError, InternalError)
 
 
 def server_error(request):

@@ -1,0 +1,111 @@
+"""The production configuration really serves: gunicorn with DEBUG off, WhiteNoise's compressed
+and hashed static files, and the security headers, over HTTP from a separate process."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from .factories import make_provider
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+ROOT = Path(settings.BASE_DIR)
+
+
+def database_url():
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - our own server
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own server
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture
+def server(postcodes, tmp_path):
+    provider = make_provider(name="Served Care")
+    call_command("collectstatic", "--no-input", verbosity=0)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 60,
+        "SECURE_SSL_REDIRECT": "false",
+        "TRUST_X_FORWARDED_PROTO": "true",  # as behind the TLS proxy
+        "STATIC_MANIFEST": "true",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "CONN_MAX_AGE": "0",
+    }
+    process = subprocess.Popen(  # noqa: S603 - our own gunicorn
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "directory.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,  # its log: a pipe nobody reads would fill and stall it
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if get(base + "/health/live/")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("gunicorn did not start")
+        yield base, provider
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_gunicorn_serves_pages_static_files_and_headers(server):
+    base, provider = server
+    status, headers, body = get(base + "/", {"X-Forwarded-Proto": "https"})
+    assert status == 200
+    html = body.decode()
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "geolocation=()" in headers["Permissions-Policy"]
+    stylesheet = re.search(r'href="(/static/govuk/app\.[0-9a-f]{12}\.css)"', html)
+    assert stylesheet, "a hashed static file name"
+    status, headers, body = get(base + stylesheet[1], {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers.get("Content-Encoding") in ("gzip", "br")
+    assert "max-age=315360000" in headers["Cache-Control"]
+
+    status, _, body = get(base + "/search/?postcode=CM1+1AE")
+    assert status == 200 and b"Served Care" in body
+    assert get(base + provider.get_absolute_url())[0] == 200
+    assert get(base + "/admin/login/")[0] == 200
+    assert get(base + "/health/ready/")[0] == 200
+    status, _, body = get(base + "/no-such-page/")
+    assert status == 404 and b"Page not found" in body
+    assert b"Traceback" not in body
