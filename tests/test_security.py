@@ -116,3 +116,19 @@ def test_demo_logins_exist_only_in_development(postcodes, settings):
     settings.DEBUG = True
     call_command("load_demo", verbosity=0, stdout=StringIO())
     assert get_user_model().objects.filter(username__in=["staff", "admin"]).count() == 2
+
+
+def test_browsing_makes_no_session_until_a_visitor_keeps_something(client, provider):
+    for path in ["/", "/search/?postcode=CM1+1AE", provider.get_absolute_url(), "/guidance/"]:
+        client.get(path)
+    assert not Session.objects.exists()
+    client.get(reverse("admin:login"))  # for the CSRF cookie, as a browser would have
+    client.post(reverse("shortlist:add"), {"provider": provider.pk, "next": "/"})
+    assert Session.objects.count() == 1
+
+
+def test_a_bad_host_is_a_quiet_warning(client, db, caplog):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    records = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert records and all(r.levelname == "WARNING" and not r.exc_info for r in records)
