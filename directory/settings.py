@@ -278,9 +278,10 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": "/csp-report/",
     },
 }
-# Permissions-Policy: the site uses none of these browser features.
+# Permissions-Policy: the site's own pages may ask for the visitor's location ("Use my location");
+# nothing else, and no embedded page, gets any of these.
 PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=(), interest-cohort=(), browsing-topics=()"
 )
 
@@ -300,7 +301,21 @@ AXES_VERBOSE = False
 SAFEGUARDING_URL = os.environ.get("SAFEGUARDING_URL", "")
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
 
-# Optional place-name search through geopy; off unless GEOCODER is set (e.g. "nominatim").
+# Search examples on the home page and in error messages. `manage.py check` makes sure both are in
+# the loaded data, so nobody is told to type something the search cannot find.
+SEARCH_EXAMPLE_POSTCODE = os.environ.get("SEARCH_EXAMPLE_POSTCODE", "CM1 1AE")
+SEARCH_EXAMPLE_PLACE = os.environ.get("SEARCH_EXAMPLE_PLACE", "Chelmsford")
+# Where to send someone who searches outside the areas listed: GOV.UK's council finder, and any
+# neighbouring directories as "Name|https://...;Name|https://...".
+FIND_COUNCIL_URL = os.environ.get("FIND_COUNCIL_URL", "https://www.gov.uk/find-local-council")
+NEIGHBOUR_DIRECTORIES = [
+    tuple(part.strip() for part in item.split("|", 1))
+    for item in os.environ.get("NEIGHBOUR_DIRECTORIES", "").split(";")
+    if "|" in item
+]
+
+# Place names are searched offline (`manage.py import_places`). A geopy geocoder can be added for
+# names that table does not have; off unless GEOCODER is set (e.g. "nominatim").
 GEOCODER = os.environ.get("GEOCODER", "")
 GEOCODER_DOMAIN = os.environ.get("GEOCODER_DOMAIN", "")
 GEOCODER_SCHEME = os.environ.get("GEOCODER_SCHEME", "https")

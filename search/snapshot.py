@@ -109,6 +109,9 @@ class Snapshot:
                     self.areas.append(place)
                 self.area_of_row[row] = area_index[place]
 
+        # Where the directory has listings, for a search nobody covers: each town once, A to Z.
+        self.towns = sorted({p["town"] for p in providers if p["town"]}, key=str.casefold)
+
         def column(name, dtype, missing=None):
             return np.array([missing if p[name] is None else p[name] for p in providers], dtype)
 

@@ -6,4 +6,6 @@ app_name = "search"
 
 urlpatterns = [
     path("", views.results, name="results"),
+    path("map/", views.map_data, name="map"),
+    path("my-location/", views.locate, name="locate"),
 ]

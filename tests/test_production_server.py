@@ -93,7 +93,7 @@ def test_gunicorn_serves_pages_static_files_and_headers(server):
     html = body.decode()
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
-    assert "geolocation=()" in headers["Permissions-Policy"]
+    assert "geolocation=(self)" in headers["Permissions-Policy"]
     stylesheet = re.search(r'href="(/static/govuk/app\.[0-9a-f]{12}\.css)"', html)
     assert stylesheet, "a hashed static file name"
     status, headers, body = get(base + stylesheet[1], {"Accept-Encoding": "gzip"})

@@ -24,7 +24,7 @@ def test_the_home_page_headers(client, db):
                       "object-src 'none'", "frame-ancestors 'none'", "report-uri /csp-report/"]:  # fmt: skip
         assert directive in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    assert "geolocation=()" in response["Permissions-Policy"]
+    assert "geolocation=(self)" in response["Permissions-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"

@@ -1,27 +1,27 @@
-// Progressive enhancement for the search results page: draws the results on a
-// Leaflet map with clustered markers. Without JavaScript (or without Leaflet,
-// or without valid data) the map container stays hidden and the page is just
-// the list of results, which always holds the same providers.
+// Progressive enhancement for the search results page: a map of the results,
+// folded away in a "Map of these providers" panel. Without JavaScript the
+// panel stays hidden and the page is the list of results, which always holds
+// the same providers.
 //
-// Needs, loaded before it as classic scripts (e.g. all three with `defer`):
-//   leaflet/leaflet.js (django-leaflet) and
-//   vendor/leaflet.markercluster/leaflet.markercluster.js
-// Reads <script id="map-data" type="application/json"> and draws into
-// <div id="results-map" class="app-results-map" hidden>. The data lists each
-// area centre once ("areas": {lat, lon, label}) and every result as
-// [area index, name, slug] ("providers"), with "profileUrl" before the slug.
-// Optional: elements with a data-results-map-reveal attribute (say, a heading
-// above the map, also rendered `hidden`) are shown once the map is drawn.
+// The page stays small: Leaflet, its styles and the map's data (from the
+// panel's data-map-url, a cached URL of its own) are fetched only when the
+// panel is opened. It opens by itself on wide screens; on a phone it waits.
+// The <script> tag carries the static URLs: data-leaflet-js, data-cluster-js
+// and data-styles (space-separated stylesheets).
+//
+// The data lists each area centre once ("areas": {lat, lon, label}) and every
+// result as [area index, name, slug] ("providers"), with "profileUrl" before
+// the slug. Pins sit at area centres, never at anyone's base.
 //
 // No inline scripts, styles or event handlers, and no innerHTML with data:
 // provider names and the searched-for text are set with textContent.
 (function () {
   'use strict'
 
-  // Area-level positions only: never zoom in further than this when fitting
-  // the map to the results, even for a single result.
-  var FIT_MAX_ZOOM = 13
+  var FIT_MAX_ZOOM = 13 // area-level positions only: never zoom in further to fit
   var DEFAULT_MAX_ZOOM = 16
+  var WIDE = '(min-width: 40.0625em)'
+  var script = document.currentScript
 
   function isFiniteNumber (value) {
     return typeof value === 'number' && isFinite(value)
@@ -49,22 +49,47 @@
     }
   }
 
-  function readData () {
-    var element = document.getElementById('map-data')
-    if (!element) return null
-    try {
-      var data = JSON.parse(element.textContent)
-      return data !== null && typeof data === 'object' ? data : null
-    } catch (error) {
-      return null
-    }
-  }
-
   function element (tagName, className, text) {
     var node = document.createElement(tagName)
     if (className) node.className = className
     if (text) node.textContent = text
     return node
+  }
+
+  function loadScript (src) {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement('script')
+      tag.src = src
+      tag.onload = resolve
+      tag.onerror = reject
+      document.head.appendChild(tag)
+    })
+  }
+
+  function loadStyles (hrefs) {
+    hrefs.forEach(function (href) {
+      if (!href || document.querySelector('link[href="' + CSS.escape(href) + '"]')) return
+      var link = document.createElement('link')
+      link.rel = 'stylesheet'
+      link.href = href
+      document.head.appendChild(link)
+    })
+  }
+
+  function loadLeaflet () {
+    if (window.L && typeof window.L.markerClusterGroup === 'function') return Promise.resolve(window.L)
+    loadStyles(asText(script && script.getAttribute('data-styles')).split(' '))
+    return loadScript(script.getAttribute('data-leaflet-js'))
+      .then(function () { return loadScript(script.getAttribute('data-cluster-js')) })
+      .then(function () { return window.L })
+  }
+
+  function fetchData (url) {
+    return fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (response) {
+        if (!response.ok) throw new Error('map data ' + response.status)
+        return response.json()
+      })
   }
 
   // One marker per provider, at its area's centre.
@@ -90,13 +115,13 @@
     return markers
   }
 
-  function popupContent (marker, href) {
+  function popupContent (marker) {
     var content = element('div', 'app-results-map__popup')
     var title = element('p', 'govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-1')
-    var name = asText(marker.name) || 'Provider'
-    if (href) {
+    var name = marker.name || 'Provider'
+    if (marker.url) {
       var link = element('a', 'govuk-link', name)
-      link.href = href
+      link.href = marker.url
       title.appendChild(link)
     } else {
       title.textContent = name
@@ -108,9 +133,10 @@
     return content
   }
 
+  // A focusable marker is a button named by its text, so the icon's text is
+  // what a screen reader says: the provider's name, or for a cluster "3
+  // providers in Chelmsford (CM1 1)". The drawn count is hidden from it.
   function pinIcon (L, name) {
-    // The icon's only content is its accessible name: Leaflet gives keyboard
-    // focusable markers role="button", and a button is named by its text.
     return L.divIcon({
       className: 'app-results-map__pin',
       html: element('span', 'govuk-visually-hidden', name),
@@ -118,6 +144,26 @@
       iconAnchor: [12, 29],
       popupAnchor: [0, -26]
     })
+  }
+
+  function clusterIcon (L, cluster) {
+    var children = cluster.getAllChildMarkers()
+    var counts = {}
+    var top = ''
+    for (var i = 0; i < children.length; i++) {
+      var area = children[i].options.areaLabel || ''
+      counts[area] = (counts[area] || 0) + 1
+      if (!top || counts[area] > counts[top]) top = area
+    }
+    var places = Object.keys(counts).length
+    var words = children.length + ' providers ' + (places === 1 ? 'in ' : 'around ') + (top || 'this area')
+    var html = element('span')
+    var drawn = element('span', null, String(children.length))
+    drawn.setAttribute('aria-hidden', 'true')
+    html.appendChild(drawn)
+    html.appendChild(element('span', 'govuk-visually-hidden', words))
+    var size = children.length < 10 ? 34 : children.length < 100 ? 40 : 46
+    return L.divIcon({ className: 'app-results-map__cluster', html: html, iconSize: [size, size] })
   }
 
   // Keyboard users: a popup opened from a focused marker takes focus to its
@@ -144,7 +190,22 @@
     })
   }
 
-  function render (container, data, L) {
+  // Tiles come from another service and may be blocked or offline: say so in
+  // words rather than leave a grey box.
+  function watchTiles (layer, say) {
+    var loaded = 0
+    var failed = 0
+    layer.on('tileload', function () { loaded++ })
+    layer.on('tileerror', function () {
+      failed++
+      if (loaded === 0 && failed === 1) {
+        say('The map background could not load, so the map shows the providers without streets. ' +
+          'Every provider is also in the list of results.')
+      }
+    })
+  }
+
+  function render (container, data, L, say) {
     var centre = validLatLng(data.centre) ? data.centre : null
     var label = centre ? asText(data.centre.label) : ''
     var tiles = data.tiles !== null && typeof data.tiles === 'object' ? data.tiles : {}
@@ -157,98 +218,106 @@
     var reduceMotion = typeof window.matchMedia === 'function' &&
       window.matchMedia('(prefers-reduced-motion: reduce)').matches
 
-    // Leaflet needs a visible container to measure.
-    container.hidden = false
-    var map
+    var map = L.map(container, {
+      maxZoom: maxZoom, // markercluster needs one, even without a tile layer
+      scrollWheelZoom: false,
+      zoomAnimation: !reduceMotion,
+      fadeAnimation: !reduceMotion,
+      markerZoomAnimation: !reduceMotion
+    })
     try {
-      map = L.map(container, {
-        // markercluster needs a maxZoom on the map, even without a tile layer.
-        maxZoom: maxZoom,
-        scrollWheelZoom: false,
-        zoomAnimation: !reduceMotion,
-        fadeAnimation: !reduceMotion,
-        markerZoomAnimation: !reduceMotion
-      })
       map.attributionControl.setPrefix(false)
       map.fitBounds(L.latLngBounds(points), {
         padding: [32, 32],
         maxZoom: Math.min(FIT_MAX_ZOOM, maxZoom),
         animate: false
       })
-
       if (typeof tiles.url === 'string' && tiles.url !== '') {
         // The attribution is HTML from the site's settings, not user data.
-        L.tileLayer(tiles.url, {
-          attribution: asText(tiles.attribution),
-          maxZoom: maxZoom
-        }).addTo(map)
+        var layer = L.tileLayer(tiles.url, { attribution: asText(tiles.attribution), maxZoom: maxZoom })
+        watchTiles(layer, say)
+        layer.addTo(map)
       }
-
       var cluster = L.markerClusterGroup({
         showCoverageOnHover: false,
-        animate: !reduceMotion
+        animate: !reduceMotion,
+        iconCreateFunction: function (group) { return clusterIcon(L, group) }
       })
       for (var i = 0; i < markers.length; i++) {
-        var name = asText(markers[i].name) || 'Provider'
+        var name = markers[i].name || 'Provider'
         var marker = L.marker([markers[i].lat, markers[i].lon], {
           icon: pinIcon(L, name),
           keyboard: true,
-          riseOnHover: true
+          riseOnHover: true,
+          areaLabel: markers[i].area
         })
-        var content = popupContent(markers[i], markers[i].url)
+        var content = popupContent(markers[i])
         marker.bindPopup(content)
         manageFocus(map, marker, content)
         cluster.addLayer(marker)
       }
       map.addLayer(cluster)
-
       if (centre) {
-        var searched = element('span', null, label ? 'You searched for ' + label : 'Your search')
+        // Drawn only: the searched place is named in the map's label, not a tab stop.
         L.circleMarker([centre.lat, centre.lon], {
           className: 'app-results-map__centre',
+          interactive: false,
           radius: 9,
           weight: 4,
           color: '#0b0c0c',
           fillColor: '#ffffff',
           fillOpacity: 1
-        }).bindTooltip(searched, { direction: 'top', offset: [0, -8] }).addTo(map)
+        }).addTo(map)
       }
     } catch (error) {
-      if (map) {
-        try { map.remove() } catch (ignored) {}
-      }
-      container.hidden = true
+      try { map.remove() } catch (ignored) {}
       return false
     }
-
     container.setAttribute('role', 'region')
     container.setAttribute('aria-label',
-      (label ? 'Map of providers near ' + label + '.' : 'Map of providers.') +
-      ' The same providers are listed below.')
+      'Map of providers' + (label ? ' near ' + label + ', marked with a circle' : '') +
+      '. The same providers are in the list of results.')
     container.setAttribute('data-markers', String(markers.length))
     container.classList.add('app-results-map--ready')
-    var reveal = document.querySelectorAll('[data-results-map-reveal]')
-    for (var j = 0; j < reveal.length; j++) reveal[j].hidden = false
     return true
   }
 
   function init () {
-    try {
-      var container = document.getElementById('results-map')
-      var L = window.L
-      if (!container || container.classList.contains('app-results-map--ready')) return
-      if (!L || typeof L.map !== 'function' || typeof L.markerClusterGroup !== 'function') return
-      var data = readData()
-      if (!data) return
-      render(container, data, L)
-    } catch (error) {
-      // Never break the rest of the page: the results list is the content.
+    var panel = document.querySelector('.app-map-panel[data-map-url]')
+    var container = document.getElementById('results-map')
+    if (!panel || !container || !script || typeof window.fetch !== 'function' || !window.Promise) return
+    var status = panel.querySelector('.app-results-map__status')
+    function say (words) { if (status) status.textContent = words }
+    var started = false
+
+    function open () {
+      if (started || !panel.open) return
+      started = true
+      say('Loading the map…')
+      Promise.all([loadLeaflet(), fetchData(panel.getAttribute('data-map-url'))])
+        .then(function (loaded) {
+          say('')
+          if (!render(container, loaded[1], loaded[0], say)) throw new Error('no map')
+        })
+        .catch(function () {
+          container.hidden = true
+          say('The map could not load. Every provider is in the list of results.')
+        })
     }
+
+    panel.hidden = false
+    panel.addEventListener('toggle', open)
+    if (window.matchMedia && window.matchMedia(WIDE).matches) panel.open = true
+    open()
   }
 
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', init)
-  } else {
-    init()
+  try {
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', init)
+    } else {
+      init()
+    }
+  } catch (error) {
+    // Never break the rest of the page: the results list is the content.
   }
 })()

@@ -62,7 +62,7 @@ def test_no_page_breaks_the_content_security_policy(live_server, page, site):
     headers = response.headers
     assert "default-src 'self'" in headers["content-security-policy"]
     assert "unsafe-inline" not in headers["content-security-policy"]
-    assert "geolocation=()" in headers["permissions-policy"]
+    assert "geolocation=(self)" in headers["permissions-policy"]
     for path in public:
         page.goto(live_server.url + path)
         page.wait_for_load_state("load")

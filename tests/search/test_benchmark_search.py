@@ -26,6 +26,7 @@ KEYS = {
     "met",
     "results_per_search",
     "page_kb",
+    "map_kb",
     "search_places",
     "sampled_postcodes",
     "build_seconds",
@@ -50,5 +51,8 @@ def test_benchmark_runs_at_tiny_sizes(postcodes, monkeypatch):
             assert report[size][kind]["median"] > 0
     assert set(report["snapshot"]["large"]) == {"seconds", "megabytes"}
     assert report["search_places"]
+    for size in ("small", "large"):
+        assert 0 < report["page_kb"][size]["largest"] < 100
+        assert report["map_kb"][size]["largest"] > 0
     assert "Destroyed the throwaway database" in err.getvalue()
     assert not Provider.objects.exists()  # the configured database was only read

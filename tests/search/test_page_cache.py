@@ -61,7 +61,7 @@ def test_each_visitor_gets_their_own_buttons(client, listed):
     assert buttons(theirs) == ["Add to", "Add to"]
     assert csrf_tokens(mine) and csrf_tokens(theirs)
     assert csrf_tokens(mine) != csrf_tokens(theirs)
-    assert f'name="next" value="{URL}?postcode=CM1+1RW"' in mine
+    assert f'name="next" value="{URL}?postcode=CM1+1RW#provider-{listed.pk}"' in mine
 
 
 def test_a_change_is_never_shown_late(client, listed, committed):

@@ -5,6 +5,7 @@ import math
 import re
 from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -289,16 +290,25 @@ def test_sort_by_name_and_by_council_check(client, many):
 # Map ------------------------------------------------------------------------------------------
 
 
-def map_json(response):
-    html = response.content.decode()
-    match = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', html, re.S)
-    return json.loads(match[1])
+def map_json(client, response):
+    """The map's data, from the URL the results page gives the map script."""
+    url = unescape(re.search(r'data-map-url="([^"]+)"', response.content.decode())[1])
+    data = client.get(url)
+    assert data.status_code == 200
+    assert data["Content-Type"] == "application/json"
+    return data.json()
+
+
+def test_results_page_carries_no_map_data(client, many):
+    html = search(client, postcode="CM1 1RW").content.decode()
+    assert 'id="map-data"' not in html
+    assert "Provider 24" not in html  # on the map, but not on this page of results
 
 
 def test_map_places_providers_at_area_level_only(client, postcodes):
     provider = make_provider(name="Home based", coverage_radius_miles=10)
     response = search(client, postcode="CM1 6GB")
-    data = map_json(response)
+    data = map_json(client, response)
     ((area, name, slug),) = data["providers"]
     assert (data["areas"][area]["lat"], data["areas"][area]["lon"]) == (
         round(provider.area_latitude, 5),
@@ -307,7 +317,7 @@ def test_map_places_providers_at_area_level_only(client, postcodes):
     assert data["areas"][area]["label"] == "Chelmsford (CM1 1)"
     assert name == "Home based"
     assert data["profileUrl"] + slug + "/" == provider.get_absolute_url()
-    html = response.content.decode()
+    html = response.content.decode() + json.dumps(data)
     home = Postcode.objects.get(postcode=provider.base_postcode)
     for digits in (4, 5, 6):  # at 3 places (about 100 m) the sector's centre may agree
         assert f"{home.latitude:.{digits}f}" not in html
@@ -317,14 +327,14 @@ def test_map_places_providers_at_area_level_only(client, postcodes):
 
 def test_map_data_has_the_searched_point_and_settings(client, postcodes, settings):
     make_provider(coverage_radius_miles=10)
-    data = map_json(search(client, postcode="CM1 1RW"))
+    data = map_json(client, search(client, postcode="CM1 1RW"))
     assert data["centre"]["label"] == "CM1 1RW"
     assert data["tiles"]["url"] == ""  # tests draw no tiles
     assert data["tiles"]["maxZoom"] == settings.MAP_MAX_ZOOM
 
 
 def test_map_shows_every_result_with_each_area_once(client, many):
-    data = map_json(search(client, postcode="CM1 1RW"))
+    data = map_json(client, search(client, postcode="CM1 1RW"))
     assert len(data["providers"]) == 25  # more than a page: the map has them all
     assert len(data["areas"]) == 1  # all based in CM1
     assert {name for _, name, _ in data["providers"]} == {f"Provider {n:02d}" for n in range(25)}
@@ -403,10 +413,10 @@ def test_ignored_filter_is_mentioned(client, varied):
 # Place names ----------------------------------------------------------------------------------
 
 
-def test_place_names_need_the_geocoder(client, postcodes):
-    response = client.get(URL, {"postcode": "Chelmsford"})
+def test_a_place_not_in_the_table_needs_the_geocoder(client, postcodes):
+    response = client.get(URL, {"postcode": "Chelmsford"})  # no place names loaded here
     assert response.status_code == 400
-    assert "Searching by town or place name is not available" in response.content.decode()
+    assert "We could not find a town or village called Chelmsford" in response.content.decode()
 
 
 def test_geocoder_down_gives_a_plain_message(client, postcodes, settings):

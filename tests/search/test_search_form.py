@@ -10,10 +10,26 @@ from places.models import Location
 from places.postcodes import FULL, OUTWARD, SECTOR
 from search.forms import PostcodeSearchForm
 
-ENTER = "Enter a postcode"
-NOT_A_POSTCODE = "Enter a real postcode, like CM1 1AA"
-TOO_LONG = "Enter a postcode, like CM1 1AA. That is too long to be one"
-NUL_MESSAGES = {"Enter a postcode using letters and numbers only"}
+ENTER = "Enter a postcode or the name of a town or village"
+# The examples come from settings (SEARCH_EXAMPLE_POSTCODE and SEARCH_EXAMPLE_PLACE).
+NOT_A_POSTCODE = "Enter a postcode, like CM1 1AE, or a town or village, like Chelmsford"
+TOO_LONG = "Enter a postcode or a town name. That is too long to be either"
+NUL_MESSAGES = {"Enter a postcode or a town name using letters only"}
+
+
+def not_found(postcode):
+    return (
+        f"We could not find the postcode {postcode}. Check it, or enter your town or village, "
+        "like Chelmsford"
+    )
+
+
+def no_such_place(name):
+    return (
+        f"We could not find a town or village called {name}. Check the spelling, or enter a "
+        "postcode, like CM1 1AE"
+    )
+
 
 BAD_INPUT = [
     pytest.param("", {ENTER}, id="empty"),
@@ -23,25 +39,23 @@ BAD_INPUT = [
     pytest.param("CM1\x001AE", NUL_MESSAGES, id="nul-inside"),
     pytest.param("\x00", NUL_MESSAGES, id="nul-only"),
     pytest.param("x" * 10_000, {TOO_LONG}, id="10000-chars"),
-    pytest.param("CM1 1AE" * 3, {TOO_LONG}, id="21-chars"),
-    pytest.param("郵便番号", {NOT_A_POSTCODE}, id="japanese"),
+    pytest.param("CM1 1AE" * 3, {NOT_A_POSTCODE}, id="21-chars"),
+    pytest.param("郵便番号", {no_such_place("郵便番号")}, id="japanese"),
     pytest.param("СМ1 1АЕ", {NOT_A_POSTCODE}, id="cyrillic-look-alike"),
     pytest.param("ＣＭ１ １ＡＥ", {NOT_A_POSTCODE}, id="full-width"),
     pytest.param("🏠", {NOT_A_POSTCODE}, id="emoji"),
     pytest.param("<script>", {NOT_A_POSTCODE}, id="script-tag"),
-    pytest.param("<script>alert(1)</script>", {TOO_LONG}, id="script-element"),
+    pytest.param("<script>alert(1)</script>", {NOT_A_POSTCODE}, id="script-element"),
     pytest.param('"><img src=x>', {NOT_A_POSTCODE}, id="attribute-break"),
     pytest.param("' OR 1=1 --", {NOT_A_POSTCODE}, id="sql-or"),
     pytest.param("'; DROP TABLE x;--", {NOT_A_POSTCODE}, id="sql-drop"),
     pytest.param("CM1' OR '1'='1", {NOT_A_POSTCODE}, id="sql-quote"),
     pytest.param("%", {NOT_A_POSTCODE}, id="like-wildcard"),
     pytest.param("12345", {NOT_A_POSTCODE}, id="zip-code"),
-    pytest.param("ZZ99 9ZZ", {"We could not find ZZ99 9ZZ. Check it and try again"}, id="unknown"),
-    pytest.param(
-        "zz999zz", {"We could not find ZZ99 9ZZ. Check it and try again"}, id="unknown-odd-case"
-    ),
-    pytest.param("CM1 9", {"We could not find CM1 9. Check it and try again"}, id="no-sector"),
-    pytest.param("CM11", {"We could not find CM11. Check it and try again"}, id="no-district"),
+    pytest.param("ZZ99 9ZZ", {not_found("ZZ99 9ZZ")}, id="unknown"),
+    pytest.param("zz999zz", {not_found("ZZ99 9ZZ")}, id="unknown-odd-case"),
+    pytest.param("CM1 9", {not_found("CM1 9")}, id="no-sector"),
+    pytest.param("CM11", {not_found("CM11")}, id="no-district"),
 ]
 
 
@@ -132,8 +146,7 @@ def test_hostile_input_is_escaped_when_shown_back(client, postcodes, hostile):
 def test_unknown_postcode_message_is_shown_escaped(client, postcodes):
     response, html = search(client, {"postcode": "zz99 9zz"})
     assert response.status_code == 400
-    assert "We could not find ZZ99 9ZZ. Check it and try again" in html
-    assert summary_errors(html) == ["We could not find ZZ99 9ZZ. Check it and try again"]
+    assert summary_errors(html) == [not_found("ZZ99 9ZZ")]
 
 
 @pytest.mark.parametrize(

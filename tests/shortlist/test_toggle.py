@@ -61,7 +61,10 @@ def test_toggle_offers_add_then_remove(client, providers, shortlist_context):
     assert 'method="post"' in snippet
     assert 'name="csrfmiddlewaretoken"' in snippet
     assert f'name="provider" value="{alpha.pk}"' in snippet
-    assert 'name="next" value="/search/?postcode=CM1+1RW&amp;page=2"' in snippet
+    # Back to the same page, at this provider.
+    assert (
+        f'name="next" value="/search/?postcode=CM1+1RW&amp;page=2#provider-{alpha.pk}"' in snippet
+    )
     assert (
         'Add to shortlist<span class="govuk-visually-hidden"> – Alpha Care</span></button>'
         in snippet

@@ -18,6 +18,7 @@ import re
 import statistics
 import time
 import tracemalloc
+from html import unescape
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -133,7 +134,10 @@ class Command(BaseCommand):
                 "small": search["small"]["results"],
                 "large": search["large"]["results"],
             },
+            # The results page, and the map's data, which has a URL of its own and is fetched
+            # only when someone opens the map.
             "page_kb": {"small": search["small"]["page_kb"], "large": search["large"]["page_kb"]},
+            "map_kb": {"small": search["small"]["map_kb"], "large": search["large"]["map_kb"]},
             "search_places": [
                 {"postcode": postcode, "filters": urlencode(filters)}
                 for postcode, filters in places
@@ -236,7 +240,7 @@ class Command(BaseCommand):
             fetch(client, warm_up)
         cache.clear()  # choosing the places fetched the timed pages
         runs = {kind: ([], []) for kind in KINDS}
-        seen, sizes = set(), []
+        seen, sizes, map_sizes = set(), [], []
         for postcode, variant in timed:
             url = search_url(postcode, variant)
             begun = time.perf_counter()
@@ -244,6 +248,7 @@ class Command(BaseCommand):
             elapsed = (time.perf_counter() - begun) * 1000
             if url not in seen:
                 sizes.append(len(response.content) / 1024)
+                map_sizes.append(map_size_kb(client, response, url))
             times, counts = runs["repeat" if url in seen else "first"]
             times.append(elapsed)
             counts.append((any(name != "sort" for name, _ in variant), check_page(response, url)))
@@ -260,6 +265,10 @@ class Command(BaseCommand):
         summary["page_kb"] = {
             "median": round(statistics.median(sizes)),
             "largest": round(max(sizes)),
+        }
+        summary["map_kb"] = {
+            "median": round(statistics.median(map_sizes)),
+            "largest": round(max(map_sizes)),
         }
         return summary
 
@@ -357,7 +366,7 @@ def filter_choices(categories):
 
 
 SUMMARY = re.compile(r'id="results-summary">\s*(\d+) provider')
-MAP_DATA = re.compile(r'<script id="map-data" type="application/json">(.*?)</script>', re.S)
+MAP_URL = re.compile(r'data-map-url="([^"]+)"')
 
 
 def fetch(client, url, allow_empty=False):
@@ -369,16 +378,29 @@ def check_page(response, url, allow_empty=False):
     if response.status_code != 200:
         raise CommandError(f"{url} answered {response.status_code}")
     html = response.content.decode()
-    summary, map_data = SUMMARY.search(html), MAP_DATA.search(html)
-    if summary is None or map_data is None:
-        raise CommandError(f"No results summary or map-data JSON in {url}")
-    json.loads(map_data.group(1))
+    summary = SUMMARY.search(html)
+    if summary is None:
+        raise CommandError(f"No results summary in {url}")
     count = int(summary.group(1))
+    if count and MAP_URL.search(html) is None:
+        raise CommandError(f"No map data URL in {url}")
     if count and 'class="govuk-list app-results"' not in html:
         raise CommandError(f"No results list in {url}")
     if not count and not allow_empty:
         raise CommandError(f"No results for {url}")
     return count
+
+
+def map_size_kb(client, response, url):
+    """KB of the map data a results page points to (0 for a page with no results)."""
+    found = MAP_URL.search(response.content.decode())
+    if found is None:
+        return 0
+    data = client.get(unescape(found.group(1)))
+    if data.status_code != 200:
+        raise CommandError(f"The map data for {url} answered {data.status_code}")
+    json.loads(data.content)
+    return len(data.content) / 1024
 
 
 def summarise(times, counts=None):

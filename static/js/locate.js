@@ -1,0 +1,42 @@
+// "Use my location" on the search form, for browsers that can share one. The
+// location is posted once (never put in a URL), turned into the nearest
+// postcode sector by the server and not kept. Without JavaScript, or without
+// geolocation, the button stays hidden and people type a postcode or town.
+(function () {
+  'use strict'
+
+  function init () {
+    var block = document.querySelector('.app-locate')
+    if (!block || !('geolocation' in navigator)) return
+    var form = block.querySelector('form')
+    var message = block.querySelector('.app-locate__message')
+    var button = form.querySelector('button')
+    block.hidden = false
+
+    function say (words) { message.textContent = words }
+
+    form.addEventListener('submit', function (event) {
+      if (form.elements.latitude.value) return // already located: let it go
+      event.preventDefault()
+      button.disabled = true
+      say('Finding your location…')
+      navigator.geolocation.getCurrentPosition(function (position) {
+        form.elements.latitude.value = position.coords.latitude.toFixed(5)
+        form.elements.longitude.value = position.coords.longitude.toFixed(5)
+        say('')
+        form.submit()
+      }, function (error) {
+        button.disabled = false
+        say(error && error.code === 1
+          ? 'Your browser did not share your location. Enter a postcode or town instead.'
+          : 'We could not find your location. Enter a postcode or town instead.')
+      }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 })
+    })
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init)
+  } else {
+    init()
+  }
+})()
