@@ -344,11 +344,14 @@ def _load(seed, progress):
         status = weighted(rng, STATUS_WEIGHTS)
         provider, _ = Provider.objects.update_or_create(slug=slug, defaults=defaults)
         services = rng.sample(categories[focus], k=min(len(categories[focus]), rng.randint(2, 4)))
-        # Other help besides; personal care only where the listing is about personal care.
-        services += rng.sample(
+        # Each listing offers services of its own kind only, so a filter never shows a day-out
+        # group under personal care. The draw for other help is still made (and dropped) so
+        # the same seed gives the same listings, checks and statuses as before.
+        extra = rng.sample(
             [service for service in all_services if personal or not service.category.regulated],
             k=rng.randint(0, 2),
         )
+        services += [s for s in extra if s.category.slug == focus and s not in services]
         provider.services.set(services)
         provider.audiences.set(rng.sample(audiences, k=rng.randint(1, 3)))
         districts = [] if radius and rng.random() < 0.6 else NEIGHBOURS[town].split()

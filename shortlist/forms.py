@@ -5,6 +5,7 @@ from django import forms
 from .models import TOKEN_PATTERN
 from .session import MAX_NOTE_LENGTH, MAX_PROVIDER_ID
 
+MAX_MADE_BY_LENGTH = 100
 ACTION = re.compile(r"\A(up|down|remove):([1-9][0-9]{0,18})\Z")
 TOKEN = re.compile(rf"\A{TOKEN_PATTERN}\Z")
 
@@ -46,6 +47,19 @@ class NotesForm(forms.Form):
 
     def __init__(self, data, rows):
         super().__init__(data, auto_id="%s")
+        # Shown on the shared page instead of "Someone made this list", when the maker types it.
+        self.fields["made_by"] = forms.CharField(
+            label="Made by (optional)",
+            help_text="Your name or your team, for example Chelmsford adult social care. It is "
+            "shown at the top of the shared page",
+            required=False,
+            max_length=MAX_MADE_BY_LENGTH,
+            error_messages={
+                "max_length": f"Made by must be {MAX_MADE_BY_LENGTH} characters or fewer",
+                "null_characters_not_allowed": "Made by contains a character we cannot save. "
+                "Retype it without copying and pasting",
+            },
+        )
         for row in rows:
             name = f"note-{row['id']}"
             if name not in data:
@@ -62,7 +76,15 @@ class NotesForm(forms.Form):
 
     def notes(self):
         """{provider id: note} for the fields sent."""
-        return {int(name.split("-", 1)[1]): value for name, value in self.cleaned_data.items()}
+        return {
+            int(name.split("-", 1)[1]): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("note-")
+        }
+
+    def clean_made_by(self):
+        # One line of plain text: no line breaks or other control characters.
+        return " ".join(self.cleaned_data["made_by"].split())
 
 
 def parse_action(value):

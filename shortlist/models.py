@@ -1,12 +1,13 @@
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from providers.models import Provider
+from providers.models import Provider, Service
 
+SERVICES = Prefetch("services", queryset=Service.objects.select_related("category"))
 SHARE_LIFETIME = timedelta(days=90)
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 bits
 TOKEN_PATTERN = r"[A-Za-z0-9_-]{32,64}"  # noqa: S105 (a pattern, not a secret)
@@ -34,6 +35,12 @@ class SharedShortlist(models.Model):
     token = models.CharField(max_length=64, unique=True, editable=False)
     entries = models.JSONField(
         default=list, editable=False, help_text='[{"id": provider id, "note": "..."}, ...] in order'
+    )
+    made_by = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="Who made it, as they typed it (a social worker's team, say); optional",
     )
     created_at = models.DateTimeField("created", default=timezone.now, editable=False)
     expires_at = models.DateTimeField("expires")
@@ -83,7 +90,11 @@ def entry_rows(entries):
     it is ever read.
     """
     ids = [entry["id"] for entry in entries]
-    providers = Provider.public_objects.filter(pk__in=ids).prefetch_related("checks").in_bulk()
+    providers = (
+        Provider.public_objects.filter(pk__in=ids)
+        .prefetch_related("checks", "audiences", SERVICES)
+        .in_bulk()
+    )
     return [
         {"id": entry["id"], "note": entry.get("note", ""), "provider": providers.get(entry["id"])}
         for entry in entries

@@ -31,7 +31,7 @@ SHARE_LINKS = RateLimit("share-links", limit=20, window=timedelta(hours=1))
 
 
 @transaction.atomic
-def shared_shortlist_create(*, entries, client_key="", now=None):
+def shared_shortlist_create(*, entries, made_by="", client_key="", now=None):
     """Save the published providers among `entries`, in order with their notes, behind a new token.
 
     Providers that are not published now are left out; NothingToShare if none are.
@@ -49,6 +49,7 @@ def shared_shortlist_create(*, entries, client_key="", now=None):
     return SharedShortlist.objects.create(
         token=new_token(),
         entries=entries,
+        made_by=made_by,
         created_at=now,
         expires_at=now + SHARE_LIFETIME,
         client_key=client_key,

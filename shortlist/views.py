@@ -141,12 +141,11 @@ def _toggled(request, shortlist, pk, level, message):
 def share(request):
     """Save any notes sent with the button, then make a link to the shortlist as it is now."""
     shortlist = SessionShortlist(request.session)
-    if any(key.startswith("note-") for key in request.POST):
-        rows = entry_rows(shortlist.entries)
-        form = NotesForm(request.POST, rows)
-        if not form.is_valid():
-            return _render_index(request, shortlist, rows, form=form, status=400)
-        shortlist.set_notes(form.notes())
+    rows = entry_rows(shortlist.entries)
+    form = NotesForm(request.POST, rows)
+    if not form.is_valid():
+        return _render_index(request, shortlist, rows, form=form, status=400)
+    shortlist.set_notes(form.notes())
     client_key = request_client_key(request)
     if not shortlist.entries:
         messages.error(request, NOTHING_TO_SHARE)
@@ -159,7 +158,11 @@ def share(request):
             ["Try again in an hour. Your shortlist and notes are saved."],
         )
     try:
-        shared = shared_shortlist_create(entries=shortlist.entries, client_key=client_key)
+        shared = shared_shortlist_create(
+            entries=shortlist.entries,
+            made_by=form.cleaned_data["made_by"],
+            client_key=client_key,
+        )
     except NothingToShare:
         messages.error(request, NOTHING_TO_SHARE)
     else:
@@ -228,7 +231,11 @@ def _render_index(request, shortlist, rows, form=None, status=200):
     # typed is lost when something is wrong), and the saved note everywhere else.
     sent = form.data if form is not None else {}
     notes = NotesForm(
-        {f"note-{row['id']}": sent.get(f"note-{row['id']}", row["note"]) for row in rows}, rows
+        {
+            "made_by": sent.get("made_by", ""),
+            **{f"note-{row['id']}": sent.get(f"note-{row['id']}", row["note"]) for row in rows},
+        },
+        rows,
     )
     for position, row in enumerate(rows, start=1):
         row["first"], row["last"] = position == 1, position == len(rows)
@@ -248,6 +255,7 @@ def _render_index(request, shortlist, rows, form=None, status=200):
         {
             "rows": rows,
             "form": notes if form is not None else None,
+            "made_by": notes["made_by"],
             "links": links,
             "new_link": new_link,
             "max_providers": MAX_PROVIDERS,

@@ -39,3 +39,12 @@ def test_load_demo_without_postcodes_says_what_to_do(db):
         assert "import_postcodes" in str(error)
     else:
         raise AssertionError("load_demo should refuse to run without postcodes")
+
+
+def test_demo_listings_offer_services_of_their_own_kind_only(postcodes):
+    """A filter by type of help never shows a listing about something else (a day-out group
+    under personal care, say)."""
+    call_command("load_demo", verbosity=0)
+    for provider in Provider.objects.prefetch_related("services__category"):
+        kinds = {service.category.slug for service in provider.services.all()}
+        assert len(kinds) == 1, (provider.name, kinds)

@@ -234,8 +234,8 @@ def test_shared_page_queries_do_not_grow(client, providers, count, django_assert
     set_entries(client, [{"id": p.pk, "note": f"note {p.pk}"} for p in made[:count]])
     shared = share(client)
     reader = Client()
-    # The link, its providers and their checks.
-    with django_assert_max_num_queries(3):
+    # The link, its providers, and their checks, audiences and services: 5 for 1 or 15.
+    with django_assert_max_num_queries(5):
         response = reader.get(shared.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["rows"]) == count
@@ -359,3 +359,68 @@ def test_share_links_are_rate_limited_per_client(client, providers):
     # Another address is not held back by the first one's links.
     assert client.post(SHARE, REMOTE_ADDR="192.0.2.7").status_code == 302
     assert len(set(SharedShortlist.objects.values_list("client_key", flat=True))) == 2
+
+
+# What the shared page shows --------------------------------------------------------------------
+
+
+def test_shared_page_shows_services_audiences_checks_and_dates(client, providers, today):
+    alpha = providers[0]
+    add(client, alpha.pk)
+    shared = share(client)
+    page = html(Client().get(shared.get_absolute_url()))
+    for category, services in alpha.services_by_category():
+        assert category.name in page
+        for service in services:
+            assert str(service).lower() in page
+    for audience in alpha.audiences.all():
+        assert str(audience) in page
+    dbs = alpha.checks.get(kind="dbs")
+    assert f"{dbs.verified_on:%-d %B %Y}" in page  # the date the council saw it
+    assert f"on {shared.created_at:%-d %B %Y}" in page
+    assert f"Printed on {today:%-d %B %Y}" in page
+    assert "Someone made this list" in page  # nobody typed a name
+
+
+def test_made_by_is_shown_when_the_maker_types_it(client, providers):
+    add(client, providers[0].pk)
+    response = client.post(
+        reverse("shortlist:share"), {"made_by": "  Chelmsford adult\nsocial care  "}
+    )
+    assert response.status_code == 302
+    shared = SharedShortlist.objects.get()
+    assert shared.made_by == "Chelmsford adult social care"
+    page = html(Client().get(shared.get_absolute_url()))
+    assert "Made by Chelmsford adult social care on" in page
+    assert "Someone made this list" not in page
+
+
+@pytest.mark.parametrize(
+    ("made_by", "message"),
+    [
+        ("x" * 101, "Made by must be 100 characters or fewer"),
+        ("Team\x00", "Made by contains a character we cannot save"),
+    ],
+)
+def test_a_bad_made_by_shares_nothing_and_keeps_the_text(client, providers, made_by, message):
+    add(client, providers[0].pk)
+    response = client.post(reverse("shortlist:share"), {"made_by": made_by, "note-1": "kept"})
+    assert response.status_code == 400
+    assert message in html(response)
+    assert not SharedShortlist.objects.exists()
+
+
+def test_made_by_is_escaped(client, providers):
+    add(client, providers[0].pk)
+    client.post(reverse("shortlist:share"), {"made_by": "<script>alert(1)</script>"})
+    page = html(Client().get(SharedShortlist.objects.get().get_absolute_url()))
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_new_link_has_a_copy_button_for_scripts_to_show(client, providers):
+    add(client, providers[0].pk)
+    share(client)
+    page = html(client.get(INDEX))
+    assert 'data-copy-link="new-link-url" hidden>Copy link</button>' in page
+    assert 'class="govuk-body app-share-url" id="new-link-url"' in page

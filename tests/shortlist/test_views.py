@@ -482,8 +482,46 @@ def test_shortlist_page_queries_do_not_grow(
         add(client, provider.pk)
     client.post(reverse("shortlist:share"))  # so the page also lists a shared link
     client.get(INDEX)  # shows the new link once, and the banners
-    # Session, providers, their checks, shared links: the same for 1 or 12 providers.
-    with django_assert_max_num_queries(4):
+    # Session, providers, their checks, audiences and services, shared links: the same for 1 or
+    # 12 providers.
+    with django_assert_max_num_queries(6):
         response = client.get(INDEX)
     assert response.status_code == 200
     assert len(response.context["rows"]) == count
+
+
+# The in-page button script asks for JSON --------------------------------------------------------
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def test_add_and_remove_answer_json_for_the_button_script(client, providers):
+    alpha = providers[0]
+    response = client.post(reverse("shortlist:add"), {"provider": alpha.pk}, **JSON)
+    assert response.status_code == 200
+    assert response.json() == {
+        "listed": True,
+        "count": 1,
+        "action": reverse("shortlist:remove"),
+        "message": "Added Alpha Care to your shortlist",
+    }
+    assert ids(client) == [alpha.pk]
+    response = client.post(reverse("shortlist:remove"), {"provider": alpha.pk}, **JSON)
+    assert response.json()["listed"] is False
+    assert response.json()["action"] == reverse("shortlist:add")
+    assert ids(client) == []
+    # No banner left waiting for the next page: the script announced it.
+    assert "Alpha Care" not in html(client.get(INDEX))
+
+
+def test_json_add_still_refuses_bad_providers(client, providers):
+    response = client.post(reverse("shortlist:add"), {"provider": "nope"}, **JSON)
+    assert response.status_code == 400
+
+
+def test_without_scripts_the_page_comes_back_at_the_provider(client, providers):
+    alpha = providers[0]
+    next_url = f"/search/?postcode=CM1+1RW#provider-{alpha.pk}"
+    response = add(client, alpha.pk, next_url=next_url)
+    assert response.status_code == 302
+    assert response["Location"] == next_url
