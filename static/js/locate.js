@@ -10,7 +10,7 @@
     if (!block || !('geolocation' in navigator)) return
     var form = block.querySelector('form')
     var message = block.querySelector('.app-locate__message')
-    var button = form.querySelector('button')
+    var busy = false
     block.hidden = false
 
     function say (words) { message.textContent = words }
@@ -18,7 +18,8 @@
     form.addEventListener('submit', function (event) {
       if (form.elements.latitude.value) return // already located: let it go
       event.preventDefault()
-      button.disabled = true
+      if (busy) return // not `disabled`, which would take a keyboard user's focus away
+      busy = true
       say('Finding your location…')
       navigator.geolocation.getCurrentPosition(function (position) {
         form.elements.latitude.value = position.coords.latitude.toFixed(5)
@@ -26,7 +27,7 @@
         say('')
         form.submit()
       }, function (error) {
-        button.disabled = false
+        busy = false
         say(error && error.code === 1
           ? 'Your browser did not share your location. Enter a postcode or town instead.'
           : 'We could not find your location. Enter a postcode or town instead.')

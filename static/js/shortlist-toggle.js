@@ -34,8 +34,9 @@
     if (!form.classList || !form.classList.contains('app-shortlist-toggle')) return
     if (typeof window.fetch !== 'function' || typeof window.FormData !== 'function') return
     event.preventDefault()
-    var button = form.querySelector('button')
-    button.disabled = true
+    // Not `disabled`: that would throw a keyboard user's focus back to the top of the page.
+    if (form.getAttribute('data-busy')) return
+    form.setAttribute('data-busy', 'true')
     fetch(form.action, {
       method: 'POST',
       body: new FormData(form),
@@ -45,11 +46,11 @@
       if (!response.ok) throw new Error('shortlist ' + response.status)
       return response.json()
     }).then(function (result) {
-      button.disabled = false
+      form.removeAttribute('data-busy')
       update(form, result)
     }).catch(function () {
       // Fall back to the plain form, which explains any problem on a page of its own.
-      button.disabled = false
+      form.removeAttribute('data-busy')
       form.submit()
     })
   }

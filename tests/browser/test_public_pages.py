@@ -66,7 +66,7 @@ def test_error_summary_takes_focus_with_javascript(live_server, page, listing):
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
     page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
-    assert "Enter a real postcode" in summary.inner_text()
+    assert "Enter a postcode, like CM1 1AE, or a town or village" in summary.inner_text()
 
 
 def test_search_journey_without_javascript(live_server, page_without_js, listing):
