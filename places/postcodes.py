@@ -24,7 +24,7 @@ MAX_INPUT_LENGTH = 20
 class InvalidPostcode(ValueError):
     """The text is not shaped like a UK postcode, sector or outward code."""
 
-    def __init__(self, message="Enter a real postcode, like CM1 1AA"):
+    def __init__(self, message="Enter a real postcode, like CM1 1AE"):
         super().__init__(message)
         self.message = message
 
@@ -40,7 +40,7 @@ class PostcodeValue:
             raise InvalidPostcode("Enter a postcode")
         text = str(text)
         if len(text) > MAX_INPUT_LENGTH:
-            raise InvalidPostcode("Enter a postcode, like CM1 1AA. That is too long to be one")
+            raise InvalidPostcode("Enter a postcode, like CM1 1AE. That is too long to be one")
         text = " ".join(text.split())  # any Unicode space, such as a pasted non-breaking one
         if not text.isascii():
             # str.upper() would turn "ß" into "SS" and "ſ" into "S": refuse rather than guess.
@@ -82,5 +82,5 @@ def normalise(text):
     """`CM1 1AA` form of a full postcode, or InvalidPostcode."""
     value = PostcodeValue.parse(text)
     if value.kind != FULL:
-        raise InvalidPostcode("Enter a full postcode, like CM1 1AA")
+        raise InvalidPostcode("Enter a full postcode, like CM1 1AE")
     return str(value)

@@ -122,7 +122,7 @@ def test_parse_accepts_non_string_input_by_its_text():
 
 @pytest.mark.parametrize("partial", ["CM1", "CM1 1", "cm11"])
 def test_normalise_wants_a_full_postcode(partial):
-    with pytest.raises(InvalidPostcode, match="Enter a full postcode, like CM1 1AA"):
+    with pytest.raises(InvalidPostcode, match="Enter a full postcode, like CM1 1AE"):
         normalise(partial)
 
 
@@ -144,7 +144,7 @@ def test_empty_input_asks_for_a_postcode(empty):
 def test_too_long_input_is_refused_before_any_pattern_work(long_text):
     with pytest.raises(InvalidPostcode) as caught:
         PostcodeValue.parse(long_text)
-    assert caught.value.message == "Enter a postcode, like CM1 1AA. That is too long to be one"
+    assert caught.value.message == "Enter a postcode, like CM1 1AE. That is too long to be one"
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ def test_too_long_input_is_refused_before_any_pattern_work(long_text):
 def test_things_that_are_not_postcodes_are_refused_clearly(hostile):
     with pytest.raises(InvalidPostcode) as caught:
         PostcodeValue.parse(hostile)
-    assert caught.value.message == "Enter a real postcode, like CM1 1AA"
+    assert caught.value.message == "Enter a real postcode, like CM1 1AE"
     with pytest.raises(InvalidPostcode):
         normalise(hostile)
 
