@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "search",
     "shortlist",
     "reports",
+    "portal",
     "workbench",
     "directory",
 ]
@@ -300,6 +301,11 @@ AXES_VERBOSE = False
 # whether to take the client address from X-Forwarded-For (only behind a proxy that sets it).
 SAFEGUARDING_URL = os.environ.get("SAFEGUARDING_URL", "")
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
+
+# Providers sign in with a one-time link sent by email: how long one lasts, and an invitation
+# from staff to claim an existing listing.
+SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "20"))
+INVITE_LINK_HOURS = int(os.environ.get("INVITE_LINK_HOURS", "72"))
 
 # Search examples on the home page and in error messages. `manage.py check` makes sure both are in
 # the loaded data, so nobody is told to type something the search cannot find.

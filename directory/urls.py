@@ -21,6 +21,7 @@ urlpatterns = [
     path("guidance/", include("directory.guidance_urls")),
     path("shortlist/", include("shortlist.urls")),
     path("report/", include("reports.urls")),
+    path("for-providers/", include("portal.urls")),
     path("staff/", include("workbench.urls")),
     # The admin's own front page is the work queue; "All staff tools" (?all=1) shows Django's.
     path("admin/", views.staff_home, name="staff-home"),

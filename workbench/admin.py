@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV
 
+from portal.admin import owner_invite_action
 from providers.admin import ProviderAdmin
 from providers.models import Audience, Provider, Review, Service
 from reports.models import ProblemReport
@@ -106,7 +107,7 @@ class OfficerProviderAdmin(ImportExportMixin, ProviderAdmin):
     prepopulated_fields = {}
     filter_horizontal = []
     inlines = [*ProviderAdmin.inlines, ReportInline]
-    actions = [*ProviderAdmin.actions, "record_review_selected"]
+    actions = [*ProviderAdmin.actions, "record_review_selected", owner_invite_action]
     change_form_template = "admin/providers/provider/officer_change_form.html"
     fieldsets = [
         (None, {"fields": ["name", "status_with_link", "summary", "description", "seen_version"]}),

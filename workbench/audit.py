@@ -15,6 +15,7 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from portal.models import Application, Owner, ProposedChange, ProviderFigures
 from providers.models import (
     Audience,
     Check,
@@ -58,6 +59,9 @@ def register():
         auditlog.register(model, exclude_fields=["updated_at"])
     auditlog.register(ProblemReport, exclude_fields=["client_key", "updated_at"])
     auditlog.register(SharedShortlist, exclude_fields=["entries", "client_key"])
+    # Providers' own side: who manages what, what they asked for and what was decided.
+    for model in (Owner, Application, ProposedChange, ProviderFigures):
+        auditlog.register(model, exclude_fields=["updated_at"])
 
 
 def timeline(provider):

@@ -9,9 +9,10 @@ those counts: `search.models.SearchCount`).
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
+from portal.models import ProviderFigures
 from providers.models import Provider, ServiceCategory, StatusChange
 from reports.models import ProblemReport
 from search.models import SearchCount
@@ -33,13 +34,22 @@ def public_figures(today=None):
     districts = Counter(
         sector.rsplit(" ", 1)[0] for sector in public.values_list("area_sector", flat=True)
     )
+    reported = ProviderFigures.objects.filter(provider__in=public.values("pk")).aggregate(
+        providers=Count("pk"), people=Sum("people_supported"), hours=Sum("hours_a_week")
+    )
     return {
         "total": total,
+        # What providers tell us about their work, only as totals over enough of them that no
+        # one provider's numbers can be worked out.
+        "reported": reported if reported["providers"] >= MIN_PROVIDERS_FOR_TOTALS else None,
         "checks_current": current,
         "checks_current_percent": round(100 * current / total) if total else 0,
         "by_category": by_category,
         "by_district": sorted(districts.items()),
     }
+
+
+MIN_PROVIDERS_FOR_TOTALS = 5
 
 
 def _in(public):
@@ -97,6 +107,10 @@ def _month(moment):
 def figures_rows(figures):
     """The same figures as (figure, group, value) rows, for the CSV download."""
     yield "Published listings", "All", figures["total"]
+    if figures["reported"]:
+        yield "Providers reporting their work", "All", figures["reported"]["providers"]
+        yield "People supported (as providers report)", "All", figures["reported"]["people"]
+        yield "Hours of support a week (as providers report)", "All", figures["reported"]["hours"]
     yield "Published listings with all four basic checks current", "All", figures["checks_current"]
     for name, count in figures["by_category"]:
         yield "Published listings by type of help", name, count

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.timesince import timesince
 
+from portal.models import ProposedChange
 from providers.models import Check, Provider, grace_days
 from reports.models import ProblemReport
 
@@ -51,6 +52,7 @@ def work_queue(today=None):
     today = today or timezone.localdate()
     return [
         _reports(today),
+        _proposals(),
         _outside_rules(today),
         _pending(),
         _grace(today),
@@ -81,6 +83,36 @@ def _reports(today):
         reports.count(),
         _changelist("reports_problemreport", open="yes"),
         items,
+    )
+
+
+def _proposals():
+    proposals = (
+        ProposedChange.objects.filter(status=ProposedChange.Status.PENDING)
+        .select_related("provider")
+        .order_by("updated_at")
+    )
+    return Section(
+        "proposals",
+        "Changes sent by providers",
+        "Providers' own changes to their listings, and checks they say they have renewed. The "
+        "public listing stays as it is until you approve. Renewed checks need the new "
+        "certificate: they are awaiting verification.",
+        proposals.count(),
+        _changelist("portal_proposedchange", status__exact="pending"),
+        [
+            Item(
+                f"{p.provider.name}: {len(p.changes)} change{'s' * (len(p.changes) != 1)}",
+                reverse("workbench:proposal", args=[p.pk]),
+                f"waiting {timesince(p.updated_at)}"
+                + (
+                    ", includes a renewed check"
+                    if any(f.startswith("check:") for f in p.changes)
+                    else ""
+                ),
+            )
+            for p in proposals[:SHOWN]
+        ],
     )
 
 

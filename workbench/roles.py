@@ -1,6 +1,7 @@
 """The staff roles, kept in step with the code after every migrate.
 
-"Council staff" curate listings, checks, reports, shared links and the taxonomy, and read the
+"Council staff" curate listings, checks, reports, shared links, providers' proposed changes and
+the taxonomy, and read the
 postcode tables and the audit trail; they cannot touch staff accounts, groups or permissions.
 "Administrators" can do everything.
 """
@@ -9,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 
 from core.roles import ADMIN_GROUP, STAFF_GROUP
 
-STAFF_APPS = ["providers", "reports", "shortlist"]
+STAFF_APPS = ["providers", "reports", "shortlist", "portal"]
 STAFF_VIEW_ONLY = ["places", "auditlog", "core", "search"]
 
 

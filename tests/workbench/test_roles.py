@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from core.outbox import outbox_queue
 from places.models import Postcode, PostcodeArea
+from portal.models import Application, Owner, ProposedChange, ProviderFigures
 from providers.models import Audience, Check, Provider, Service, ServiceCategory
 from reports.models import ProblemReport
 from shortlist.models import SharedShortlist
@@ -28,6 +29,11 @@ TABLE = {
     Postcode: ({"view"}, {"view"}),  # loaded from open data, never typed in
     PostcodeArea: ({"view"}, {"view"}),
     LogEntry: ({"view"}, {"view"}),  # the audit trail: nobody edits it
+    # Providers' own side: staff decide changes on the workbench page, never add or delete them.
+    ProposedChange: ({"view", "change"}, {"view", "change"}),
+    Application: ({"view", "change"}, {"view", "change"}),
+    Owner: (ALL, ALL),
+    ProviderFigures: (ALL, ALL),
     "outboxemail": ({"view"}, {"view"}),
     get_user_model(): (set(), ALL),
     Group: (set(), ALL),
@@ -63,6 +69,17 @@ def objects(postcodes, provider, staff_user):
         "postcodearea": PostcodeArea.objects.first(),
         "logentry": LogEntry.objects.first(),
         "outboxemail": email,
+        "proposedchange": ProposedChange.objects.create(
+            provider=provider, changes={}, listing_version=provider.version
+        ),
+        "application": Application.objects.create(provider=provider, email="a@example.org"),
+        "owner": Owner.objects.create(
+            provider=provider,
+            user=get_user_model().objects.create_user("owner", email="owner@example.org"),
+        ),
+        "providerfigures": ProviderFigures.objects.create(
+            provider=provider, people_supported=1, hours_a_week=1
+        ),
         "user": staff_user,
         "group": Group.objects.first(),
         **_axes_records(),

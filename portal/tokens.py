@@ -1,0 +1,74 @@
+"""One-time sign-in links, with Django's own token machinery (the password reset one).
+
+A link names the account (uid) and carries a token that is a keyed hash of the account's last
+sign-in, email and the time it was made: signing in changes the last sign-in, so a link works once;
+it stops working after `SIGN_IN_LINK_MINUTES` (an invitation from staff after
+`INVITE_LINK_HOURS`); changing the secret key ends them all.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.urls import reverse
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+
+MAX_TOKEN_LENGTH = 64
+
+
+class SignInTokenGenerator(PasswordResetTokenGenerator):
+    key_salt = "portal.tokens.SignInTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        last = (
+            "" if user.last_login is None else user.last_login.replace(microsecond=0, tzinfo=None)
+        )
+        return f"{user.pk}{last}{timestamp}{user.email}{user.is_active}"
+
+    def check_token(self, user, token, *, max_seconds):
+        if not super().check_token(user, token):
+            return False
+        try:
+            made = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        return self._num_seconds(self._now()) - made <= max_seconds
+
+
+class InviteTokenGenerator(SignInTokenGenerator):
+    """Invitations from staff last longer; their own salt, so a sign-in link is no invitation."""
+
+    key_salt = "portal.tokens.InviteTokenGenerator"
+
+
+GENERATORS = {"sign-in": SignInTokenGenerator(), "invite": InviteTokenGenerator()}
+
+
+def link_url(user, kind="sign-in"):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = GENERATORS[kind].make_token(user)
+    return settings.SITE_URL + reverse(f"portal:{kind}-link", args=[uid, token])
+
+
+def link_seconds(kind):
+    if kind == "invite":
+        return settings.INVITE_LINK_HOURS * 3600
+    return settings.SIGN_IN_LINK_MINUTES * 60
+
+
+def user_for_link(uid, token, kind="sign-in"):
+    """The active account a link signs in, or None (unknown, tampered, used or too old)."""
+    if not isinstance(token, str) or not isinstance(uid, str) or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    if not 0 < pk < 2**63:  # beyond any database's integer column
+        return None
+    user = get_user_model().objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        return None
+    if not GENERATORS[kind].check_token(user, token, max_seconds=link_seconds(kind)):
+        return None
+    return user

@@ -1,0 +1,409 @@
+"""Providers' own pages: apply to be listed, sign in with an emailed link, see the listing and its
+checks, propose changes, say a check was renewed, report figures.
+
+A provider's pages never take a listing id from the request: the listing is always the one the
+signed-in account manages (`access.owned_listing`), so no URL or form field reaches anyone else's.
+"""
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.db import transaction
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.clients import request_client_key
+from core.ratelimit import rate_limit_hit
+from providers.models import Check
+
+from . import forms
+from .access import listing_required, owned_listing
+from .display import diff_rows
+from .models import ProposedChange, ProviderFigures
+from .regulation import registration_advice
+from .services import (
+    APPLICATIONS,
+    ListingOnHold,
+    ProposalConflict,
+    _nation,
+    application_submit,
+    proposal_save,
+    proposal_withdraw,
+    sign_in_link_send,
+)
+from .services import figures_save as save_figures
+from .tokens import user_for_link
+
+SESSION_KEY = "application"
+STEP_NAMES = list(forms.STEPS)
+
+
+def _private(response):
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def start(request):
+    return render(request, "portal/start.html")
+
+
+# Applying, one question a page ---------------------------------------------------------------------
+
+
+def _answers(request):
+    answers = request.session.get(SESSION_KEY)
+    return answers if isinstance(answers, dict) else {}
+
+
+def _stored(form):
+    """The cleaned answers as plain JSON values, to keep in the session between pages."""
+    values = {}
+    for name, value in form.cleaned_data.items():
+        if hasattr(value, "all") or isinstance(value, list | tuple):
+            value = [getattr(item, "slug", item) for item in value]
+        elif value is not None and not isinstance(value, str | int | bool):
+            value = str(value)
+        values[name] = value
+    return values
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def apply_step(request, step):
+    if step not in forms.STEPS:
+        raise Http404("No such question")
+    form_class = forms.STEPS[step]
+    answers = _answers(request)
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            answers[step] = _stored(form)
+            request.session[SESSION_KEY] = answers
+            return redirect(_after(step, answers, request.GET.get("change")))
+        status = 400
+    else:
+        form = form_class(initial=answers.get(step))
+        status = 200
+    number = STEP_NAMES.index(step) + 1
+    previous = STEP_NAMES[number - 2] if number > 1 else None
+    context = {
+        "form": form,
+        "step": step,
+        "title": form_class.title,
+        "number": number,
+        "steps": len(STEP_NAMES),
+        "back": reverse("portal:apply", args=[previous]) if previous else reverse("portal:start"),
+        "change": request.GET.get("change") == "1",
+    }
+    return _private(render(request, "portal/question.html", context, status=status))
+
+
+def _after(step, answers, change):
+    """The next question; or, when changing an answer, straight back to "check your answers"
+    once every question has one."""
+    if change == "1" and all(name in answers for name in STEP_NAMES):
+        return reverse("portal:check-answers")
+    for name in STEP_NAMES[STEP_NAMES.index(step) + 1 :]:
+        if name not in answers or change != "1":
+            return reverse("portal:apply", args=[name])
+    return reverse("portal:check-answers")
+
+
+def _validated(answers):
+    """Every page's answers checked again (the data may have changed meanwhile): (forms, first
+    page with a problem or None)."""
+    checked = {}
+    for step, form_class in forms.STEPS.items():
+        form = form_class(_as_data(answers.get(step)))
+        checked[step] = form
+        if step not in answers or not form.is_valid():
+            return checked, step
+    return checked, None
+
+
+def _as_data(values):
+    """Stored answers back into form data (a QueryDict-like mapping with lists)."""
+    data = QueryDict(mutable=True)
+    for name, value in (values or {}).items():
+        if isinstance(value, list):
+            data.setlist(name, [str(v) for v in value])
+        elif value is not None:
+            data[name] = "yes" if value is True else "no" if value is False else str(value)
+    return data
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def check_answers(request):
+    answers = _answers(request)
+    checked, missing = _validated(answers)
+    if missing:
+        return redirect("portal:apply", missing)
+    nation = _nation(answers["where"]["base_postcode"])
+    _, advice = registration_advice(answers["registration"], nation)
+    if request.method == "POST":
+        if not rate_limit_hit(rule=APPLICATIONS, client_key=request_client_key(request)):
+            return _private(
+                render(
+                    request,
+                    "portal/problem.html",
+                    {
+                        "title": "You have sent a lot of applications",
+                        "paragraphs": [
+                            "Try again in an hour. Your answers are saved on this device."
+                        ],
+                    },
+                    status=429,
+                )
+            )
+        provider = application_submit(answers=answers)
+        request.session.pop(SESSION_KEY, None)
+        request.session["applied"] = {"reference": f"A{provider.pk:06d}", "name": provider.name}
+        return redirect("portal:applied")
+    rows = [
+        (step, checked[step], [(field.label, _shown(field)) for field in checked[step]])
+        for step in STEP_NAMES
+    ]
+    return _private(render(request, "portal/check_answers.html", {"rows": rows, "advice": advice}))
+
+
+def _shown(field):
+    """An answer as words for "check your answers"."""
+    value = field.form.cleaned_data.get(field.name)
+    if value in (None, "", []):
+        return "Not given"
+    if hasattr(value, "all"):
+        return ", ".join(field.field.label_from_instance(item) for item in value)
+    choices = dict(getattr(field.field, "choices", []) or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(item, item)) for item in value)
+    if field.name.startswith("hourly_rate"):
+        return f"£{value}"
+    return str(choices.get(value, value))
+
+
+def applied(request):
+    done = request.session.get("applied")
+    if not isinstance(done, dict):
+        return redirect("portal:start")
+    return _private(render(request, "portal/applied.html", {"done": done}))
+
+
+# Signing in ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_in(request):
+    form = forms.SignInForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            within = sign_in_link_send(
+                email=form.cleaned_data["email"], client_key=request_client_key(request)
+            )
+            if not within:
+                return _private(
+                    render(
+                        request,
+                        "portal/problem.html",
+                        {
+                            "title": "You have asked for a lot of sign-in links",
+                            "paragraphs": [
+                                "Wait an hour, then ask again. Any link we have already "
+                                "sent still works until it runs out."
+                            ],
+                        },
+                        status=429,
+                    )
+                )
+            # The same page whether or not the address manages a listing.
+            context = {
+                "email": form.cleaned_data["email"],
+                "minutes": settings.SIGN_IN_LINK_MINUTES,
+            }
+            return _private(render(request, "portal/check_email.html", context))
+        return _private(render(request, "portal/sign_in.html", {"form": form}, status=400))
+    return _private(render(request, "portal/sign_in.html", {"form": form}))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def link(request, uid, token, kind="sign-in"):
+    """GET shows a button (mail scanners that open links must not use them up); POST signs in."""
+    user = user_for_link(uid, token, kind)
+    if user is None:
+        response = render(request, "portal/link_invalid.html", {"kind": kind}, status=410)
+    elif request.method == "POST":
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("portal:listing")
+    else:
+        response = render(request, "portal/link.html", {"kind": kind})
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return _private(response)
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("portal:start")
+
+
+# The provider's own listing ------------------------------------------------------------------------
+
+
+def _checks(provider):
+    """Each check the listing needs, with its state and what to do next."""
+    kinds = list(Check.BASIC_KINDS)
+    if provider.gives_personal_care:
+        kinds.append(Check.Kind.REGISTRATION)
+    found = {check.kind: check for check in provider.checks.all()}
+    return [(kind, Check.Kind(kind).label, found.get(kind)) for kind in kinds]
+
+
+@listing_required
+def listing(request):
+    provider = owned_listing(request)
+    pending = provider.proposals.filter(status=ProposedChange.Status.PENDING).first()
+    decided = provider.proposals.exclude(status=ProposedChange.Status.PENDING).order_by(
+        "-decided_at"
+    )[:3]
+    figures = ProviderFigures.objects.filter(provider=provider).first()
+    context = {
+        "provider": provider,
+        "checks": _checks(provider),
+        "pending": pending,
+        "pending_rows": diff_rows(pending) if pending else [],
+        "decided": decided,
+        "figures_form": forms.FiguresForm(instance=figures),
+        "renewal_form": forms.RenewalForm(),
+    }
+    return _private(render(request, "portal/listing.html", context))
+
+
+@listing_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def update(request):
+    provider = owned_listing(request)
+    pending = provider.proposals.filter(status=ProposedChange.Status.PENDING).first()
+    if request.method != "POST":
+        form = forms.ListingForm(instance=provider, initial=_proposed_values(pending))
+        form.fields["seen_revision"].initial = pending.revision if pending else 0
+        return _private(render(request, "portal/update.html", {"form": form, "pending": pending}))
+    form = forms.ListingForm(request.POST, instance=provider)
+    if not form.is_valid():
+        return _private(
+            render(request, "portal/update.html", {"form": form, "pending": pending}, status=400)
+        )
+    try:
+        proposal_save(
+            provider=provider,
+            user=request.user,
+            changes=form.changes(),
+            seen_revision=form.cleaned_data.get("seen_revision"),
+        )
+    except (ListingOnHold, ProposalConflict) as error:
+        form.add_error(None, _refusal(error, provider))
+        status = 409
+        return _private(
+            render(request, "portal/update.html", {"form": form, "pending": pending}, status=status)
+        )
+    return redirect(reverse("portal:listing") + "#changes")
+
+
+def _proposed_values(pending):
+    """The form starts from the listing with any waiting changes on top."""
+    if pending is None:
+        return {}
+    values = {
+        field: change["new"]
+        for field, change in pending.changes.items()
+        if not field.startswith("check:")
+    }
+    if any(field in values for field in forms.AVAILABILITY_FIELDS):
+        provider = pending.provider
+        values["availability"] = [
+            value
+            for value, _ in forms.AVAILABILITY
+            if values.get(f"available_{value}", getattr(provider, f"available_{value}"))
+        ]
+    return values
+
+
+def _refusal(error, provider):
+    if isinstance(error, ListingOnHold):
+        return (
+            f"Your listing is {provider.get_status_display().lower()}, so the council is not "
+            "taking changes to it at the moment. Nothing has been sent. Contact the council to "
+            "find out why. What you typed is still below."
+        )
+    return (
+        "You changed your listing in another window or on another device while this page was "
+        "open, so these changes have not been sent. What you typed is still below: open your "
+        "listing again to see what is waiting, then send these changes again."
+    )
+
+
+@listing_required
+@require_POST
+def renewal(request):
+    provider = owned_listing(request)
+    form = forms.RenewalForm(request.POST)
+    pending = provider.proposals.filter(status=ProposedChange.Status.PENDING).first()
+    if form.is_valid():
+        kind = form.cleaned_data["kind"]
+        try:
+            proposal_save(
+                provider=provider,
+                user=request.user,
+                changes={f"check:{kind}": form.cleaned_data["expires_on"]},
+                seen_revision=pending.revision if pending else 0,
+            )
+        except (ListingOnHold, ProposalConflict) as error:
+            form.add_error(None, _refusal(error, provider))
+        else:
+            return redirect(reverse("portal:listing") + "#changes")
+    context = {
+        "provider": provider,
+        "checks": _checks(provider),
+        "pending": pending,
+        "pending_rows": diff_rows(pending) if pending else [],
+        "decided": [],
+        "figures_form": forms.FiguresForm(
+            instance=ProviderFigures.objects.filter(provider=provider).first()
+        ),
+        "renewal_form": form,
+        "renewal_kind": request.POST.get("kind", ""),
+    }
+    return _private(render(request, "portal/listing.html", context, status=400))
+
+
+@listing_required
+@require_POST
+def withdraw(request):
+    proposal_withdraw(provider=owned_listing(request))
+    return redirect(reverse("portal:listing") + "#changes")
+
+
+@listing_required
+@require_POST
+def figures(request):
+    provider = owned_listing(request)
+    existing = ProviderFigures.objects.filter(provider=provider).first()
+    form = forms.FiguresForm(request.POST, instance=existing)
+    if form.is_valid():
+        with transaction.atomic():
+            save_figures(
+                provider=provider,
+                people_supported=form.cleaned_data["people_supported"],
+                hours_a_week=form.cleaned_data["hours_a_week"],
+            )
+        return redirect(reverse("portal:listing") + "#figures")
+    pending = provider.proposals.filter(status=ProposedChange.Status.PENDING).first()
+    context = {
+        "provider": provider,
+        "checks": _checks(provider),
+        "pending": pending,
+        "pending_rows": diff_rows(pending) if pending else [],
+        "decided": [],
+        "figures_form": form,
+        "renewal_form": forms.RenewalForm(),
+    }
+    return _private(render(request, "portal/listing.html", context, status=400))
