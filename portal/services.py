@@ -105,6 +105,9 @@ def application_submit(*, answers, client_key=""):
         )
         provider.services.set(Service.objects.filter(slug__in=offer["services"]))
         provider.audiences.set(Audience.objects.filter(slug__in=offer.get("audiences", [])))
+        # The four basic checks, waiting for proof: the officer records each as they see it.
+        for kind in Check.BASIC_KINDS:
+            Check.objects.create(provider=provider, kind=kind, status=Check.Status.NOT_PROVIDED)
         Application.objects.create(
             provider=provider, email=email, answers=answers, regulation_advice=advice
         )

@@ -236,7 +236,9 @@ def link(request, uid, token, kind="sign-in"):
         return redirect("portal:listing")
     else:
         response = render(request, "portal/link.html", {"kind": kind})
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # The token must not leave in a Referer to another site; same-origin (not no-referrer, which
+    # makes the browser send "Origin: null" and CSRF refuse the Continue button).
+    response.headers["Referrer-Policy"] = "same-origin"
     return _private(response)
 
 

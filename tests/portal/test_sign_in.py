@@ -32,7 +32,7 @@ def test_a_known_address_gets_a_link_that_signs_in_once(client, owner_a):
     page = client.get(path)  # a mail scanner opening it does not use it up
     assert page.status_code == 200
     assert "Continue" in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     signed_in = client.post(path)
     assert signed_in["Location"] == reverse("portal:listing")
     assert "Alpha Care" in client.get(reverse("portal:listing")).content.decode()

@@ -1,0 +1,160 @@
+"""A care business applies from the home page, signs in with the link emailed to it (read from the
+outbox), and proposes a change; an officer publishes the listing and approves the change; the
+public sees the change only then. Every new page passes axe, and applying works without
+JavaScript."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import OutboxEmail
+from providers.models import Provider
+
+from .conftest import axe_violations
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+EMAIL = "ruth@example.org"
+
+
+class Steps:
+    """Counts what each person does: a page sent or a link followed is one step."""
+
+    def __init__(self, page, axe=True):
+        self.page, self.count, self.axe = page, 0, axe
+
+    def click(self, locator):
+        self.count += 1
+        locator.click()
+        # axe needs JavaScript; the journey with it runs axe on these same pages.
+        if self.axe:
+            assert axe_violations(self.page) == [], self.page.url
+
+
+def apply(page, base, axe=True):
+    """The applicant's journey from the home page; returns the number of steps."""
+    steps = Steps(page, axe)
+    page.goto(base + reverse("home"))
+    steps.click(page.get_by_role("link", name="List your care business").first)
+    steps.click(page.get_by_role("button", name="Start now"))
+    page.get_by_label("Business name").fill("Ruth's Helping Hands")
+    page.get_by_label("What you do, in one or two sentences").fill("Cleaning and shopping.")
+    page.get_by_label("Sole trader").check()
+    page.get_by_label("How many people work in the business").fill("1")
+    steps.click(page.get_by_role("button", name="Continue"))
+    page.get_by_label("Help at home: Cleaning").check()
+    page.get_by_label("Older people").check()
+    steps.click(page.get_by_role("button", name="Continue"))
+    page.get_by_label("Your business postcode").fill("cm1 1rw")
+    page.get_by_label("Town or village").fill("Chelmsford")
+    page.get_by_label("How many miles will you travel?").fill("10")
+    steps.click(page.get_by_role("button", name="Continue"))
+    page.locator("#id_is_free-no").check()
+    page.get_by_label("Lowest hourly rate").fill("18.50")
+    page.locator("#id_accepts_direct_payments").check()
+    steps.click(page.get_by_role("button", name="Continue"))
+    page.get_by_label("Weekdays").check()
+    page.get_by_label("Languages you speak").fill("English")
+    steps.click(page.get_by_role("button", name="Continue"))
+    page.get_by_label("Phone number").fill("01632 960001")
+    steps.click(page.get_by_role("button", name="Continue"))
+    for name in ("personal_care", "alone", "arranged_directly", "their_direction"):
+        page.locator(f"#id_{name}-no" if name == "personal_care" else f"#id_{name}").check()
+    page.locator("#id_introduce_others-no").check()
+    steps.click(page.get_by_role("button", name="Continue"))
+    page.get_by_label("Your email address").fill(EMAIL)
+    steps.click(page.get_by_role("button", name="Continue"))
+    assert "Check your answers" in page.title()
+    assert "do not need to register" in page.content()
+    steps.click(page.get_by_role("button", name="Accept and send"))
+    assert page.get_by_role("heading", name="Application sent").is_visible()
+    return steps.count
+
+
+def test_apply_sign_in_propose_and_approve(live_server, browser, postcodes, staff_user):
+    base = live_server.url
+    provider_context = browser.new_context()
+    page = provider_context.new_page()
+    applicant_steps = apply(page, base)
+    listing = Provider.objects.get(name="Ruth's Helping Hands")
+    assert listing.status == Provider.Status.PENDING
+
+    # Sign in with the emailed link.
+    steps = Steps(page)
+    page.goto(base + reverse("portal:sign-in"))
+    page.get_by_label("Email address").fill(EMAIL)
+    steps.click(page.get_by_role("button", name="Email me a link"))
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    body = OutboxEmail.objects.filter(to=EMAIL, subject__startswith="Sign in").latest("pk").body
+    page.goto(re.search(r"https?://\S+", body)[0].replace("http://127.0.0.1:8000", base))
+    steps.click(page.get_by_role("button", name="Continue"))
+    assert page.get_by_role("heading", name="Ruth's Helping Hands").is_visible()
+    assert "Waiting for the council to check it" in page.content()
+
+    # The officer records the four checks and publishes.
+    officer = browser.new_context().new_page()
+    officer.goto(base + "/admin/login/?next=/admin/")
+    officer.fill("#id_username", "officer")
+    officer.fill("#id_password", "officer-password")
+    officer.get_by_role("button", name="Log in").click()
+    work = Steps(officer)
+    work.click(officer.get_by_role("link", name="Ruth's Helping Hands"))
+    today = timezone.localdate()
+    for row in range(4):
+        officer.select_option(f"#id_checks-{row}-status", "verified")
+        officer.fill(f"#id_checks-{row}-verified_on", today.isoformat())
+        officer.fill(f"#id_checks-{row}-expires_on", (today + timedelta(days=300)).isoformat())
+    officer.get_by_role("button", name="Save and continue editing").click()
+    work.count += 1
+    officer.get_by_role("link", name="Publish").click()
+    officer.fill("#id_reason", "Application checked, four checks seen")
+    officer.get_by_role("button", name="Change status").click()
+    work.count += 2
+    assert "is now published" in officer.locator(".messagelist").inner_text()
+    print(
+        f"\nApply to published: {applicant_steps} steps for the applicant (home page to "
+        f"confirmation), {work.count} for the officer, and 12 check fields"
+    )
+
+    # The provider proposes a change; the public listing stays as it was.
+    page.goto(base + reverse("portal:listing"))
+    steps.click(page.get_by_role("link", name="Update my listing"))
+    page.get_by_label("Phone").fill("01632 960999")
+    steps.click(page.get_by_role("button", name="Send changes to the council"))
+    assert "Changes waiting for the council" in page.content()
+    assert "01632 960999" in page.locator("#changes ~ table").first.inner_text()
+    public = browser.new_context().new_page()
+    public.goto(base + listing.get_absolute_url())
+    assert "01632 960999" not in public.content()
+
+    # The officer approves it from the work queue.
+    officer.goto(base + reverse("workbench:queue"))
+    work.click(officer.get_by_role("link", name=re.compile("Ruth's Helping Hands: 1 change")))
+    assert "01632 960999" in officer.locator("ins").first.inner_text()
+    officer.get_by_label("Approve: put these changes on the listing").check()
+    work.click(officer.get_by_role("button", name="Save decision"))
+
+    public.reload()
+    assert "01632 960999" in public.content()
+    assert OutboxEmail.objects.filter(to=EMAIL, subject__contains="approved").exists()
+    provider_context.close()
+
+
+def test_applying_works_without_javascript(live_server, page_without_js, postcodes):
+    steps = apply(page_without_js, live_server.url, axe=False)
+    assert steps == 11
+    assert Provider.objects.filter(name="Ruth's Helping Hands", status="pending").exists()
+
+
+def test_a_mistake_is_shown_and_fixed(live_server, page, postcodes):
+    page.goto(live_server.url + reverse("portal:apply", args=["where"]))
+    page.get_by_label("Your business postcode").fill("ZZ99 9ZZ")
+    page.get_by_role("button", name="Continue").click()
+    assert "We could not find ZZ99 9ZZ" in page.locator(".govuk-error-summary").inner_text()
+    assert axe_violations(page) == []
