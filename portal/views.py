@@ -136,6 +136,19 @@ def _as_data(values):
 @require_http_methods(["GET", "HEAD", "POST"])
 def check_answers(request):
     answers = _answers(request)
+    if not answers:
+        # The session ran out (two weeks after the last answer) or this is another device.
+        days = settings.SESSION_COOKIE_AGE // 86400
+        context = {
+            "title": "We no longer have your answers",
+            "paragraphs": [
+                f"Answers are kept on the device you used for {days} days after your last one. "
+                "Nothing has been sent to the council.",
+            ],
+            "start_again": True,
+        }
+        status = 400 if request.method == "POST" else 200
+        return _private(render(request, "portal/problem.html", context, status=status))
     checked, missing = _validated(answers)
     if missing:
         return redirect("portal:apply", missing)

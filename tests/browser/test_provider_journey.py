@@ -5,13 +5,19 @@ JavaScript."""
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import OutboxEmail
+from portal.models import Owner
+from portal.tokens import link_url
 from providers.models import Provider
+
+from ..factories import make_provider
 
 from .conftest import axe_violations
 
@@ -158,3 +164,55 @@ def test_a_mistake_is_shown_and_fixed(live_server, page, postcodes):
     page.get_by_role("button", name="Continue").click()
     assert "We could not find ZZ99 9ZZ" in page.locator(".govuk-error-summary").inner_text()
     assert axe_violations(page) == []
+
+
+def _signed_in_owner(page, base):
+    """A published listing and its owner, signed in through a one-time link in the browser."""
+    provider = make_provider(name="Alpha Care")
+    owner = get_user_model().objects.create_user(username="alpha@example.org", email=EMAIL)
+    Owner.objects.create(user=owner, provider=provider)
+    page.goto(base + urlsplit(link_url(owner, "sign-in")).path)
+    page.get_by_role("button", name="Continue").click()
+    return provider
+
+
+def test_every_provider_page_passes_axe(live_server, page, postcodes):
+    base = live_server.url
+    page.goto(base + reverse("portal:sign-in"))
+    assert axe_violations(page) == []
+    page.goto(base + reverse("portal:sign-in-link", args=["bad", "token"]))
+    assert "This link has expired or been used" in page.content()
+    assert axe_violations(page) == []
+    _signed_in_owner(page, base)
+    for name in ("portal:listing", "portal:update"):
+        page.goto(base + reverse(name))
+        assert axe_violations(page) == [], name
+    # Each form's mistakes page too.
+    page.goto(base + reverse("portal:listing"))
+    page.get_by_label("New expiry date").fill("1 1 2001")
+    page.get_by_role("button", name="Send the new date").click()
+    assert "must be in the future" in page.locator(".govuk-error-summary").inner_text()
+    assert axe_violations(page) == []
+    page.goto(base + reverse("portal:update"))
+    page.get_by_label("Phone").fill("<script>" * 40)
+    page.get_by_role("button", name="Send changes to the council").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+
+
+def test_the_listing_page_works_without_javascript(live_server, page_without_js, postcodes):
+    page = page_without_js
+    provider = _signed_in_owner(page, live_server.url)
+    next_year = timezone.localdate() + timedelta(days=365)
+    page.get_by_label("Tell us a check was renewed").select_option("dbs")
+    page.get_by_label("New expiry date").fill(next_year.strftime("%d %m %Y"))
+    page.get_by_role("button", name="Send the new date").click()
+    assert "Changes waiting for the council" in page.content()
+    page.get_by_label("People you support").fill("6")
+    page.get_by_label("Hours a week").fill("30")
+    page.get_by_role("button", name="Save figures").click()
+    assert Provider.objects.get(pk=provider.pk).figures.people_supported == 6
+    page.get_by_role("button", name="Withdraw these changes").click()
+    assert not provider.proposals.filter(status="pending").exists()
+    dbs = provider.checks.get(kind="dbs")
+    assert dbs.expires_on != next_year  # saying it was renewed never verifies it

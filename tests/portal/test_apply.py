@@ -54,6 +54,22 @@ def test_answers_survive_going_back(client, postcodes):
     assert 'value="Ruth&#x27;s Helping Hands"' in html
 
 
+def test_answers_are_kept_for_two_weeks_and_a_lost_session_is_explained(client, postcodes):
+    client.post(reverse("portal:apply", args=["business"]), ANSWERS["business"])
+    assert client.session.get_expiry_age() == 14 * 24 * 3600
+    client.session.flush()
+    client.cookies.clear()
+    for response in (
+        client.get(reverse("portal:check-answers")),
+        client.post(reverse("portal:check-answers")),
+    ):
+        html = response.content.decode()
+        assert "We no longer have your answers" in html
+        assert "Nothing has been sent to the council" in html
+    assert response.status_code == 400
+    assert not Provider.objects.exists()
+
+
 def test_check_answers_needs_every_page(client, postcodes):
     client.post(reverse("portal:apply", args=["business"]), ANSWERS["business"])
     response = client.get(reverse("portal:check-answers"))
