@@ -62,7 +62,16 @@ def test_the_400_page_is_plain_and_says_nothing_was_saved(visitor):
 )
 @given(
     method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"]),
-    url=st.sampled_from(URLS + ["/search/?postcode=CM1", "/admin/", "/staff/", "/csp-report/"]),
+    url=st.sampled_from(
+        URLS
+        + ["/search/?postcode=CM1", "/admin/", "/staff/", "/csp-report/"]
+        + ["/for-providers/apply/business/", "/for-providers/apply/check-your-answers/"]
+        + [
+            "/for-providers/sign-in/",
+            "/for-providers/sign-in/MQ/x-y/",
+            "/for-providers/your-listing/",
+        ]
+    ),
     content_type=st.sampled_from(
         [
             "",
