@@ -7,8 +7,8 @@ HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 # Production defaults (DEBUG off, HTTPS only) apply unless a target says otherwise: the
 # development targets turn DEBUG on, the tests run production settings over plain http.
-DEV := DEBUG=true
-TEST_ENV := SECRET_KEY=test-only-key-not-for-production SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false
+DEV := DEBUG=true WELSH=true
+TEST_ENV := WELSH=true SECRET_KEY=test-only-key-not-for-production SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false
 SERVE_PORT ?= 8001
 
 .PHONY: setup run serve test lint chromium assets clean

@@ -35,6 +35,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = os.environ.get("SITE_NAME", "Find local care and support")
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Your council")
+# Their Welsh forms, shown on Welsh pages.
+SITE_NAME_CY = os.environ.get("SITE_NAME_CY", "Dod o hyd i ofal a chymorth lleol")
+COUNCIL_NAME_CY = os.environ.get("COUNCIL_NAME_CY", "Eich cyngor")
 COUNCIL_URL = os.environ.get("COUNCIL_URL", "")
 
 INSTALLED_APPS = [
@@ -73,6 +76,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the URL alone (/cy/... is Welsh), never a cookie or browser header,
+    # so a page and its address always agree.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -99,9 +105,11 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "directory.context_processors.site",
+                "directory.context_processors.languages",
                 "shortlist.context_processors.shortlist",
             ],
         },
@@ -162,6 +170,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Welsh (Cymraeg) pages under /cy/, for councils in Wales (the Welsh Language Standards) and any
+# that want it; `make run` and the tests turn it on.
+WELSH = env_bool("WELSH", default=False)
+LANGUAGES = [("en-gb", "English")] + ([("cy", "Cymraeg")] if WELSH else [])
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.safestring import mark_safe
 
 from places import geo
@@ -73,7 +74,7 @@ def results_page(query, *, today=None):
     snapshot = current()
     key = None
     if snapshot.token is not None:  # a snapshot of committed data, which other requests share
-        search = (snapshot.token, today, sorted(query.lists()))
+        search = (snapshot.token, today, get_language(), sorted(query.lists()))
         key = "results:" + hashlib.sha256(repr(search).encode()).hexdigest()
         if (page := cache.get(key)) is not None:
             return page
@@ -192,7 +193,7 @@ def map_data_for(query, *, today=None):
     snapshot = current()
     key = None
     if snapshot.token is not None:
-        search = (snapshot.token, today, sorted(query.lists()))
+        search = (snapshot.token, today, get_language(), sorted(query.lists()))
         key = "map:" + hashlib.sha256(repr(search).encode()).hexdigest()
         if (data := cache.get(key)) is not None:
             return data
