@@ -11,7 +11,7 @@ DEV := DEBUG=true WELSH=true
 TEST_ENV := WELSH=true SECRET_KEY=test-only-key-not-for-production SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false
 SERVE_PORT ?= 8001
 
-.PHONY: setup run serve test lint chromium assets clean
+.PHONY: setup run serve test lint chromium gettext messages assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,7 +64,7 @@ test: $(VENV)/.installed-test chromium
 	mkdir -p var
 	$(TEST_ENV) $(BIN)/pytest
 
-lint: $(VENV)/.installed-test
+lint: $(VENV)/.installed-test gettext
 	$(TEST_ENV) $(MANAGE) check
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
@@ -72,6 +72,23 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_messages.py
+
+# After changing any text: refresh the Welsh .po files (new messages come in empty), translate
+# them, then run this again to compile.
+messages: $(VENV)/.installed-test gettext
+	$(BIN)/python scripts/check_messages.py --update
+
+# Checking the Welsh messages needs GNU gettext's tools (not needed to run the site).
+gettext:
+	@command -v msgmerge >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing GNU gettext to check the Welsh messages"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else \
+	    echo "GNU gettext is needed: sudo apt-get install gettext"; exit 1; \
+	  fi; \
+	}
 
 # Browser tests drive Debian's Chromium. Install it when we can (root with apt); otherwise the
 # browser tests skip locally and fail in CI.

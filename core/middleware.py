@@ -9,6 +9,7 @@ from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from .logging import request_id
 
@@ -55,15 +56,31 @@ class UnreadableBodyMiddleware:
                 LookupError,
                 ValueError,
             ):
-                return bad_request_page()
+                return bad_request_page(request=request)
         return self.get_response(request)
 
 
-def bad_request_page(status=400):
+def path_language(request):
+    """The language a page's address asks for (/cy/... is Welsh), from the path alone: error
+    pages may come before LocaleMiddleware has run, and must not touch the session."""
+    if request is None:
+        return settings.LANGUAGE_CODE
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
+def plain_context():
+    """The names a plain error page shows, in the active language."""
+    welsh = translation.get_language() == "cy"
+    return {
+        "SITE_NAME": settings.SITE_NAME_CY if welsh else settings.SITE_NAME,
+        "COUNCIL_NAME": settings.COUNCIL_NAME_CY if welsh else settings.COUNCIL_NAME,
+    }
+
+
+def bad_request_page(status=400, request=None):
     """A plain page that needs nothing from the request, the session or the database."""
-    html = render_to_string(
-        "400.html", {"SITE_NAME": settings.SITE_NAME, "COUNCIL_NAME": settings.COUNCIL_NAME}
-    )
+    with translation.override(path_language(request)):
+        html = render_to_string("400.html", plain_context())
     return HttpResponse(html, status=status)
 
 

@@ -5,12 +5,15 @@ answers live in the session (never in the database, never tied to a name). A per
 ahead is sent back to the first question they have not answered.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,70 +27,96 @@ class Question:
     if_yes: str  # finishes "Select yes if ..."
     said_no: str  # how the result page names a "no"
 
+    def translated(self):
+        """This question in the active language (QUESTIONS holds the English, for gettext)."""
+        return Question(*(gettext(words) for words in dataclasses.astuple(self)))
+
 
 # Somerset's five questions (a person using an exempt micro-provider should answer yes to all),
 # worded for the person themselves; the intro page says a helper may answer for them.
 QUESTIONS = [
     Question(
-        text="Do you know what support or care you want?",
-        hint="For example, help to wash and dress each morning, or someone to take you shopping once a week.",
-        if_yes="you know what support or care you want",
-        said_no="You do not know yet what support or care you want.",
+        text=gettext_noop("Do you know what support or care you want?"),
+        hint=gettext_noop(
+            "For example, help to wash and dress each morning, or someone to take you shopping once a week."
+        ),
+        if_yes=gettext_noop("you know what support or care you want"),
+        said_no=gettext_noop("You do not know yet what support or care you want."),
     ),
     Question(
-        text="Are you happy to contact a provider yourself and tell them what you need?",
-        hint="You might phone them, send an email or meet them.",
-        if_yes="you are happy to contact a provider and tell them what you need",
-        said_no="You are not happy to contact a provider yourself and tell them what you need.",
+        text=gettext_noop(
+            "Are you happy to contact a provider yourself and tell them what you need?"
+        ),
+        hint=gettext_noop("You might phone them, send an email or meet them."),
+        if_yes=gettext_noop("you are happy to contact a provider and tell them what you need"),
+        said_no=gettext_noop(
+            "You are not happy to contact a provider yourself and tell them what you need."
+        ),
     ),
     Question(
-        text="Do you know how to check if a provider is right for you?",
-        hint="For example, you ask to see their DBS check and insurance, and you ask what training they have.",
-        if_yes="you know how to check if a provider is right for you",
-        said_no="You do not know how to check if a provider is right for you.",
+        text=gettext_noop("Do you know how to check if a provider is right for you?"),
+        hint=gettext_noop(
+            "For example, you ask to see their DBS check and insurance, and you ask what training they have."
+        ),
+        if_yes=gettext_noop("you know how to check if a provider is right for you"),
+        said_no=gettext_noop("You do not know how to check if a provider is right for you."),
     ),
     Question(
-        text="Will you check a provider yourself and decide if you want to use them?",
-        hint="This means you look at their checks, ask them questions and then make the choice.",
-        if_yes="you will check a provider and decide if you want to use them",
-        said_no="You do not want to check a provider yourself and decide if you want to use them.",
+        text=gettext_noop("Will you check a provider yourself and decide if you want to use them?"),
+        hint=gettext_noop(
+            "This means you look at their checks, ask them questions and then make the choice."
+        ),
+        if_yes=gettext_noop("you will check a provider and decide if you want to use them"),
+        said_no=gettext_noop(
+            "You do not want to check a provider yourself and decide if you want to use them."
+        ),
     ),
     Question(
-        text="Can you be in charge of your own care, and do you want to be?",
-        hint="This means you tell the provider what to do and when, and you sort out any changes.",
-        if_yes="you can be in charge of your own care and you want to be",
-        said_no="You cannot be in charge of your own care, or you do not want to be.",
+        text=gettext_noop("Can you be in charge of your own care, and do you want to be?"),
+        hint=gettext_noop(
+            "This means you tell the provider what to do and when, and you sort out any changes."
+        ),
+        if_yes=gettext_noop("you can be in charge of your own care and you want to be"),
+        said_no=gettext_noop("You cannot be in charge of your own care, or you do not want to be."),
     ),
 ]
 TOTAL = len(QUESTIONS)
-ANSWER_CHOICES = [("yes", "Yes"), ("no", "No")]
+# The labels answer "Do you...?" questions: Welsh says "Ydw" / "Nac ydw" rather than a bare yes/no.
+ANSWER_CHOICES = [
+    ("yes", pgettext_lazy("answer to a Do you question", "Yes")),
+    ("no", pgettext_lazy("answer to a Do you question", "No")),
+]
 
 # Every guide, in the order the index lists them; each page lists the others as related guides.
 GUIDES = [
     {
         "url_name": "guidance:right-for-me",
-        "title": "Is a micro-enterprise right for me?",
-        "summary": "Answer 5 short questions to find out if this kind of care suits you.",
+        "title": _("Is a micro-enterprise right for me?"),
+        "summary": _("Answer 5 short questions to find out if this kind of care suits you."),
     },
     {
         "url_name": "guidance:checklist",
-        "title": "Your checklist",
-        "summary": "What to know, and what to ask, before you choose a provider.",
+        "title": _("Your checklist"),
+        "summary": _("What to know, and what to ask, before you choose a provider."),
     },
     {
         "url_name": "guidance:direct-payments",
-        "title": "Paying with a Direct Payment",
-        "summary": "How to use your personal budget to pay a provider.",
+        "title": _("Paying with a Direct Payment"),
+        "summary": _("How to use your personal budget to pay a provider."),
     },
     {
         "url_name": "guidance:checks",
-        "title": "What the checks mean",
-        "summary": "What a DBS check, insurance and the other checks are, and what a listing tells you.",
+        "title": _("What the checks mean"),
+        "summary": _(
+            "What a DBS check, insurance and the other checks are, and what a listing tells you."
+        ),
     },
     {
         "url_name": "guidance:registration",
-        "title": "Do they need to be registered?",
-        "summary": "When a provider who helps with personal care must register with the CQC or CIW.",
+        "title": _("Do they need to be registered?"),
+        "summary": _(
+            "When a provider who helps with personal care must register with the CQC or CIW."
+        ),
     },
 ]
 
@@ -100,7 +129,7 @@ class QuestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         # One clear message for a missing answer and for anything that is not yes or no; the
         # message never repeats what was sent.
-        message = f"Select yes if {question.if_yes}"
+        message = gettext("Select yes if %(condition)s") % {"condition": question.if_yes}
         self.fields["answer"].error_messages = {"required": message, "invalid_choice": message}
 
 
@@ -171,7 +200,7 @@ def question(request, number):
     if gap is not None and number > gap:
         return redirect(question_url(gap))
 
-    the_question = QUESTIONS[number - 1]
+    the_question = QUESTIONS[number - 1].translated()
     status = 200
     if request.method == "POST":
         form = QuestionForm(request.POST, question=the_question)
@@ -195,7 +224,8 @@ def question(request, number):
             "question": the_question,
             "number": number,
             "total": TOTAL,
-            "caption": f"Question {number} of {TOTAL}",
+            "caption": gettext("Question %(number)s of %(total)s")
+            % {"number": number, "total": TOTAL},
             "back_url": back_url,
         },
         status=status,
@@ -211,14 +241,16 @@ def result(request):
     rows = [
         {
             "number": number,
-            "question": the_question,
+            "question": the_question.translated(),
             "answer": dict(ANSWER_CHOICES)[answers[number]],
             "change_url": question_url(number),
         }
         for number, the_question in enumerate(QUESTIONS, start=1)
     ]
     said_no = [
-        the_question.said_no for n, the_question in enumerate(QUESTIONS, 1) if answers[n] == "no"
+        gettext(the_question.said_no)
+        for n, the_question in enumerate(QUESTIONS, 1)
+        if answers[n] == "no"
     ]
     return render_guide(
         request,

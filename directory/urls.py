@@ -1,6 +1,8 @@
-from django.contrib import admin
 from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.i18n import JavaScriptCatalog
 
 from . import views
 
@@ -20,6 +22,12 @@ public = [
     path("shortlist/", include("shortlist.urls")),
     path("report/", include("reports.urls")),
     path("for-providers/", include("portal.urls")),
+    # The scripts' words in the page's language (gettext() in static/js/).
+    path(
+        "jsi18n/",
+        cache_control(public=True, max_age=3600)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
 ]
 
 urlpatterns = i18n_patterns(*public, prefix_default_language=False) + [

@@ -2,16 +2,17 @@ import json
 import logging
 import sys
 
-from django.conf import settings
 from django.contrib import admin
 from django.db import DatabaseError, InterfaceError, InternalError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from core.middleware import path_language, plain_context
 from places.models import Postcode
 from search.forms import PostcodeSearchForm
 from workbench.figures import public_figures
@@ -47,16 +48,13 @@ def server_error(request):
     """The 500 handler. A database that is down or not answering is not our bug but an outage:
     a 503 with Retry-After. Neither page touches the session or the database."""
     error = sys.exc_info()[1]
-    if isinstance(error, UNAVAILABLE):
-        logger.warning("Database unavailable: %s", error)
-        response = HttpResponse(render_to_string("503.html", _plain_context()), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    return HttpResponse(render_to_string("500.html", _plain_context()), status=500)
-
-
-def _plain_context():
-    return {"SITE_NAME": settings.SITE_NAME, "COUNCIL_NAME": settings.COUNCIL_NAME}
+    with translation.override(path_language(request)):
+        if isinstance(error, UNAVAILABLE):
+            logger.warning("Database unavailable: %s", error)
+            response = HttpResponse(render_to_string("503.html", plain_context()), status=503)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        return HttpResponse(render_to_string("500.html", plain_context()), status=500)
 
 
 @require_safe

@@ -28,6 +28,9 @@ from .postcodes import OUTWARD
 NATIONS = {"england": "England", "scotland": "Scotland", "wales": "Wales"}
 CODE_NATIONS = {"E": "England", "S": "Scotland", "W": "Wales"}  # ONS country code initials
 NEAREST_DISTRICT_MILES = 10
+# Welsh names of towns in Wales whose Welsh name differs ("Yr Wyddgrug" for Mold), from the Welsh
+# Language Commissioner's list of standardised Welsh place-names (Open Government Licence).
+WELSH_NAMES = Path(__file__).parent / "data" / "welsh_place_names.csv"
 
 
 class PlaceSourceError(Exception):
@@ -146,6 +149,37 @@ def nearest_districts(rows):
     return found
 
 
+def welsh_names(places):
+    """A copy of each town in Wales under its Welsh name, so either name finds it; a source
+    that already has the Welsh name (the Index of Place Names does) is left as it is."""
+    keys = {place.key for place in places}
+    in_wales = {}
+    for place in places:
+        if place.region == "Wales":
+            in_wales.setdefault(place.key, []).append(place)
+    extra = []
+    with WELSH_NAMES.open(encoding="utf-8") as stream:
+        for row in csv.DictReader(stream):
+            key = place_key(row["welsh"])
+            matches = [
+                place
+                for place in in_wales.get(place_key(row["english"]), [])
+                if not row["county"] or place.county == row["county"]
+            ]
+            if key in keys or not matches:
+                continue
+            town = max(matches, key=lambda place: place.population)
+            extra.append(
+                Place(
+                    name=row["welsh"], key=key, county=town.county, region=town.region,
+                    latitude=town.latitude, longitude=town.longitude,
+                    population=town.population, outward=town.outward,
+                )
+            )  # fmt: skip
+            keys.add(key)
+    return extra
+
+
 def import_places(path=None, *, progress=None):
     """Replace the Place table with the source's places; returns (source name, count)."""
     name, rows = open_rows(path)
@@ -170,6 +204,7 @@ def import_places(path=None, *, progress=None):
         for row, outward in zip(rows, outwards, strict=True)
         if place_key(row.name)
     ]
+    places += welsh_names(places)
     with transaction.atomic():
         Place.objects.all().delete()
         for start in range(0, len(places), 2000):

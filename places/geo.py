@@ -3,6 +3,8 @@
 import math
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from geopy.distance import great_circle
 
 EARTH_RADIUS_MILES = 3958.8
@@ -24,11 +26,9 @@ def bounding_box(latitude, longitude, miles):
 def rounded_miles(miles):
     """Rough distance in words, so a sole trader's home cannot be triangulated from it."""
     if miles < 1:
-        return "less than a mile"
-    if miles < 10:
-        whole = round(miles)
-        return f"about {whole} mile{'s' if whole != 1 else ''}"
-    return f"about {int(round(miles / 5) * 5)} miles"
+        return _("less than a mile")
+    whole = round(miles) if miles < 10 else int(round(miles / 5) * 5)
+    return ngettext("about %(miles)s mile", "about %(miles)s miles", whole) % {"miles": whole}
 
 
 def distance_words(distance_sq):

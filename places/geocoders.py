@@ -5,6 +5,7 @@ message fit to show the person.
 """
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from geopy.exc import GeopyError
 from geopy.geocoders import get_geocoder_for_service
 
@@ -22,8 +23,11 @@ def geocode_place(text):
     example = settings.SEARCH_EXAMPLE_POSTCODE
     if not settings.GEOCODER:
         raise GeocodingError(
-            f"We could not find a town or village called {text.strip()}. Check the spelling, "
-            f"or enter a postcode, like {example}"
+            _(
+                "We could not find a town or village called %(place)s. Check the spelling, "
+                "or enter a postcode, like %(example)s"
+            )
+            % {"place": text.strip(), "example": example}
         )
     try:
         service = get_geocoder_for_service(settings.GEOCODER)
@@ -35,8 +39,12 @@ def geocode_place(text):
         found = geocoder.geocode(text, exactly_one=True, **extra)
     except (GeopyError, OSError, ValueError) as error:
         raise GeocodingError(
-            f"We could not look up place names just now. Enter a postcode, like {example}"
+            _("We could not look up place names just now. Enter a postcode, like %(example)s")
+            % {"example": example}
         ) from error
     if found is None:
-        raise GeocodingError(f"We could not find {text}. Enter a postcode, like {example}")
+        raise GeocodingError(
+            _("We could not find %(place)s. Enter a postcode, like %(example)s")
+            % {"place": text, "example": example}
+        )
     return Location(text.strip(), found.latitude, found.longitude, PLACE)

@@ -4,6 +4,7 @@ based in."""
 import math
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .geo import MILES_PER_DEGREE, bounding_box
 from .postcodes import FULL, OUTWARD, SECTOR, PostcodeValue
@@ -15,9 +16,11 @@ class PostcodeNotFound(Exception):
     """The postcode is well formed but not in our postcode table (new, terminated or mistyped)."""
 
     def __init__(self, postcode):
-        super().__init__(f"We could not find {postcode}. Check it and try again")
+        self.message = _("We could not find %(postcode)s. Check it and try again") % {
+            "postcode": postcode
+        }
+        super().__init__(self.message)
         self.postcode = postcode
-        self.message = str(self)
 
 
 class Location:

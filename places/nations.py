@@ -11,8 +11,10 @@ named. Load an ONS Postcode Directory (`manage.py import_postcodes ONSPD_....zip
 answers everywhere.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 ENGLAND, WALES, SCOTLAND = "england", "wales", "scotland"
-NATIONS = [(ENGLAND, "England"), (WALES, "Wales"), (SCOTLAND, "Scotland")]
+NATIONS = [(ENGLAND, _("England")), (WALES, _("Wales")), (SCOTLAND, _("Scotland"))]
 
 BY_AUTHORITY_CODE = {"E": ENGLAND, "W": WALES, "S": SCOTLAND}
 WELSH_AREAS = {"CF", "LD", "LL", "NP", "SA"}

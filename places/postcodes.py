@@ -7,6 +7,8 @@ the project works with the normalised `CM1 1AA` form this produces.
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 FULL = "full"
 SECTOR = "sector"
 OUTWARD = "outward"
@@ -24,7 +26,9 @@ MAX_INPUT_LENGTH = 20
 class InvalidPostcode(ValueError):
     """The text is not shaped like a UK postcode, sector or outward code."""
 
-    def __init__(self, message="Enter a real postcode, like CM1 1AE"):
+    def __init__(self, message=None):
+        if message is None:
+            message = _("Enter a real postcode, like CM1 1AE")
         super().__init__(message)
         self.message = message
 
@@ -37,10 +41,10 @@ class PostcodeValue:
     @classmethod
     def parse(cls, text):
         if text is None or not str(text).strip():
-            raise InvalidPostcode("Enter a postcode")
+            raise InvalidPostcode(_("Enter a postcode"))
         text = str(text)
         if len(text) > MAX_INPUT_LENGTH:
-            raise InvalidPostcode("Enter a postcode, like CM1 1AE. That is too long to be one")
+            raise InvalidPostcode(_("Enter a postcode, like CM1 1AE. That is too long to be one"))
         text = " ".join(text.split())  # any Unicode space, such as a pasted non-breaking one
         if not text.isascii():
             # str.upper() would turn "ß" into "SS" and "ſ" into "S": refuse rather than guess.
@@ -82,5 +86,5 @@ def normalise(text):
     """`CM1 1AA` form of a full postcode, or InvalidPostcode."""
     value = PostcodeValue.parse(text)
     if value.kind != FULL:
-        raise InvalidPostcode("Enter a full postcode, like CM1 1AE")
+        raise InvalidPostcode(_("Enter a full postcode, like CM1 1AE"))
     return str(value)

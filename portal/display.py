@@ -1,8 +1,11 @@
 """Proposed changes in words: one row per field, what it was, what is asked for, and what the
-listing has now if someone changed it meanwhile."""
+listing has now if someone changed it meanwhile. In the language active when called."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from providers.models import Audience, Check, Provider, Service
 
@@ -14,25 +17,25 @@ NAMES = {"services": Service, "audiences": Audience}
 def label(field):
     if field.startswith("check:"):
         kind = field.removeprefix("check:")
-        return f"{Check.Kind(kind).label}: new expiry date"
+        return _("%(check)s: new expiry date") % {"check": Check.Kind(kind).label}
     return str(Provider._meta.get_field(field).verbose_name).capitalize()
 
 
 def words(field, value):
     if value in (None, "", []):
-        return "(none)"
+        return _("(none)")
     if field in M2M:
         names = dict(NAMES[field].objects.filter(slug__in=value).values_list("slug", "name"))
         return ", ".join(names.get(slug, slug) for slug in value)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if field.startswith("hourly_rate"):
         try:
             return f"£{Decimal(value):.2f}"
         except InvalidOperation:
             return str(value)
     if field.startswith("check:"):
-        return date.fromisoformat(value).strftime("%-d %B %Y")
+        return date_format(date.fromisoformat(value), "j F Y")
     return str(value)
 
 

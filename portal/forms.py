@@ -1,5 +1,6 @@
 """Forms for providers: the application's question pages, signing in, updating a listing, saying
-a check was renewed, and the programme figures. Every message is plain English."""
+a check was renewed, and the programme figures. Every message is plain English (and Welsh, from
+the translation catalogue): labels and messages are lazy, so they are in the page's language."""
 
 import re
 from decimal import Decimal
@@ -7,6 +8,9 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from places.models import Postcode, PostcodeNotFound
 from places.postcodes import InvalidPostcode, normalise
@@ -14,22 +18,42 @@ from providers.models import Audience, Check, Provider, Service
 
 from .models import ProviderFigures
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 PHONE = re.compile(r"[0-9 +()\-]{6,30}")
 MAX_RATE = Decimal("999.99")
 AVAILABILITY = [
-    ("weekdays", "Weekdays"),
-    ("evenings", "Evenings"),
-    ("weekends", "Weekends"),
-    ("overnight", "Overnight"),
+    ("weekdays", _("Weekdays")),
+    ("evenings", _("Evenings")),
+    ("weekends", _("Weekends")),
+    ("overnight", _("Overnight")),
 ]
 
 
+def _filled(message, **values):
+    """A message with its placeholders filled in, translated when it is shown (not at import)."""
+    return str(message) % {name: str(value) for name, value in values.items()}
+
+
+_filled_lazy = lazy(_filled, str)
+
+
 def _nul_message(label):
-    return f"{label} contains a character we cannot save. Retype it without copying and pasting"
+    return _filled_lazy(
+        _("%(label)s contains a character we cannot save. Retype it without copying and pasting"),
+        label=label,
+    )
 
 
-def text(label, max_length, *, required=True, hint="", widget=None):
+def _max_length_message(label, max_length):
+    return _filled_lazy(
+        _("%(label)s must be %(max_length)s characters or fewer"),
+        label=label,
+        max_length=max_length,
+    )
+
+
+def text(label, max_length, *, required=True, missing="", hint="", widget=None):
+    """A text field; `missing` is the message when a required one is left empty."""
     return forms.CharField(
         label=label,
         max_length=max_length,
@@ -37,8 +61,8 @@ def text(label, max_length, *, required=True, hint="", widget=None):
         help_text=hint,
         widget=widget,
         error_messages={
-            "required": f"Enter {label[0].lower() + label[1:]}",
-            "max_length": f"{label} must be {max_length} characters or fewer",
+            "required": missing,
+            "max_length": _max_length_message(label, max_length),
             "null_characters_not_allowed": _nul_message(label),
         },
     )
@@ -50,7 +74,10 @@ def yes_no(label, hint=""):
         help_text=hint,
         choices=YES_NO,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select yes or no", "invalid_choice": "Select yes or no"},
+        error_messages={
+            "required": _("Select yes or no"),
+            "invalid_choice": _("Select yes or no"),
+        },
     )
 
 
@@ -63,11 +90,15 @@ def rate(label):
         decimal_places=2,
         max_digits=6,
         error_messages={
-            "invalid": f"{label} must be an amount in pounds, like 18.50",
-            "min_value": f"{label} must be 0 or more",
-            "max_value": f"{label} must be £999.99 or less",
-            "max_decimal_places": f"{label} must be in pounds and pence, like 18.50",
-            "max_digits": f"{label} must be £999.99 or less",
+            "invalid": _filled_lazy(
+                _("%(label)s must be an amount in pounds, like 18.50"), label=label
+            ),
+            "min_value": _filled_lazy(_("%(label)s must be 0 or more"), label=label),
+            "max_value": _filled_lazy(_("%(label)s must be £999.99 or less"), label=label),
+            "max_decimal_places": _filled_lazy(
+                _("%(label)s must be in pounds and pence, like 18.50"), label=label
+            ),
+            "max_digits": _filled_lazy(_("%(label)s must be £999.99 or less"), label=label),
         },
     )
 
@@ -85,57 +116,63 @@ class ServiceField(forms.ModelMultipleChoiceField):
 
 
 class BusinessForm(forms.Form):
-    title = "About your business"
-    name = text("Business name", 120, hint="As people will see it in the directory")
+    title = _("About your business")
+    name = text(
+        _("Business name"),
+        120,
+        missing=_("Enter business name"),
+        hint=_("As people will see it in the directory"),
+    )
     summary = text(
-        "What you do, in one or two sentences",
+        _("What you do, in one or two sentences"),
         240,
-        hint="This is shown in search results",
+        missing=_("Enter what you do, in one or two sentences"),
+        hint=_("This is shown in search results"),
         widget=forms.Textarea,
     )
     legal_form = forms.ChoiceField(
-        label="What kind of business is it?",
+        label=_("What kind of business is it?"),
         choices=Provider.LegalForm.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what kind of business it is"},
+        error_messages={"required": _("Select what kind of business it is")},
     )
     workers = forms.IntegerField(
-        label="How many people work in the business, including you?",
-        help_text="Paid or unpaid. A micro-enterprise has 8 at most",
+        label=_("How many people work in the business, including you?"),
+        help_text=_("Paid or unpaid. A micro-enterprise has 8 at most"),
         validators=[MinValueValidator(1), MaxValueValidator(8)],
         error_messages={
-            "required": "Enter how many people work in the business",
-            "invalid": "Enter how many people work in the business as a number, like 2",
-            "min_value": "Enter at least 1: you",
-            "max_value": "The directory lists businesses of 8 people or fewer",
+            "required": _("Enter how many people work in the business"),
+            "invalid": _("Enter how many people work in the business as a number, like 2"),
+            "min_value": _("Enter at least 1: you"),
+            "max_value": _("The directory lists businesses of 8 people or fewer"),
         },
     )
 
 
 class OfferForm(forms.Form):
-    title = "What you offer"
+    title = _("What you offer")
     services = ServiceField(
-        label="What help do you give?",
-        help_text="Select all that apply",
+        label=_("What help do you give?"),
+        help_text=_("Select all that apply"),
         queryset=Service.objects.none(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Select at least one kind of help you give",
-            "invalid_choice": "Select the help you give from the list",
-            "invalid_pk_value": "Select the help you give from the list",
+            "required": _("Select at least one kind of help you give"),
+            "invalid_choice": _("Select the help you give from the list"),
+            "invalid_pk_value": _("Select the help you give from the list"),
         },
     )
     audiences = forms.ModelMultipleChoiceField(
-        label="Who do you help?",
-        help_text="Select all that apply, or none if you help anyone",
+        label=_("Who do you help?"),
+        help_text=_("Select all that apply, or none if you help anyone"),
         queryset=Audience.objects.all(),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "invalid_choice": "Select who you help from the list",
-            "invalid_pk_value": "Select who you help from the list",
+            "invalid_choice": _("Select who you help from the list"),
+            "invalid_pk_value": _("Select who you help from the list"),
         },
     )
 
@@ -145,21 +182,27 @@ class OfferForm(forms.Form):
 
 
 class WhereForm(forms.Form):
-    title = "Where you work"
+    title = _("Where you work")
     base_postcode = text(
-        "Your business postcode",
+        _("Your business postcode"),
         10,
-        hint="Where you are based. We never show it: people see only the area, like CM1 1",
+        missing=_("Enter your business postcode"),
+        hint=_("Where you are based. We never show it: people see only the area, like CM1 1"),
     )
-    town = text("Town or village", 80, hint="Shown with your listing")
+    town = text(
+        _("Town or village"),
+        80,
+        missing=_("Enter town or village"),
+        hint=_("Shown with your listing"),
+    )
     coverage_radius_miles = forms.IntegerField(
-        label="How many miles will you travel?",
+        label=_("How many miles will you travel?"),
         validators=[MinValueValidator(0), MaxValueValidator(50)],
         error_messages={
-            "required": "Enter how many miles you will travel",
-            "invalid": "Enter how many miles you will travel as a number, like 10",
-            "min_value": "Enter 0 or more miles",
-            "max_value": "Enter 50 miles or fewer",
+            "required": _("Enter how many miles you will travel"),
+            "invalid": _("Enter how many miles you will travel as a number, like 10"),
+            "min_value": _("Enter 0 or more miles"),
+            "max_value": _("Enter 50 miles or fewer"),
         },
     )
 
@@ -169,88 +212,95 @@ class WhereForm(forms.Form):
             Postcode.objects.locate(postcode)
         except (InvalidPostcode, PostcodeNotFound) as error:
             raise forms.ValidationError(
-                "Enter a full postcode, like CM1 1AE"
+                gettext("Enter a full postcode, like CM1 1AE")
                 if isinstance(error, InvalidPostcode)
-                else f"We could not find {postcode}. Check it and try again"
+                else gettext("We could not find %(postcode)s. Check it and try again")
+                % {"postcode": postcode}
             ) from error
         return postcode
 
 
 class CostForm(forms.Form):
-    title = "What you charge"
-    is_free = yes_no("Is your help free of charge?")
-    hourly_rate_min = rate("Lowest hourly rate")
-    hourly_rate_max = rate("Highest hourly rate")
-    cost_notes = text("Anything else about cost", 240, required=False)
+    title = _("What you charge")
+    is_free = yes_no(_("Is your help free of charge?"))
+    hourly_rate_min = rate(_("Lowest hourly rate"))
+    hourly_rate_max = rate(_("Highest hourly rate"))
+    cost_notes = text(_("Anything else about cost"), 240, required=False)
     accepts_direct_payments = yes_no(
-        "Can people pay you with a Direct Payment?",
-        hint="Money from the council that people use to arrange their own care",
+        _("Can people pay you with a Direct Payment?"),
+        hint=_("Money from the council that people use to arrange their own care"),
     )
 
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("hourly_rate_min"), cleaned.get("hourly_rate_max")
         if cleaned.get("is_free") == "yes" and (low or high):
-            self.add_error("hourly_rate_min", "Leave the rates empty if your help is free")
+            self.add_error("hourly_rate_min", gettext("Leave the rates empty if your help is free"))
         elif (
             cleaned.get("is_free") == "no"
             and low is None
             and "hourly_rate_min" not in (self.errors)
         ):
-            self.add_error("hourly_rate_min", "Enter your lowest hourly rate")
+            self.add_error("hourly_rate_min", gettext("Enter your lowest hourly rate"))
         if low is not None and high is not None and low > high:
             self.add_error(
-                "hourly_rate_max", "The highest rate must be the same as or more than the lowest"
+                "hourly_rate_max",
+                gettext("The highest rate must be the same as or more than the lowest"),
             )
         return cleaned
 
 
 class WhenForm(forms.Form):
-    title = "When you work"
+    title = _("When you work")
     availability = forms.MultipleChoiceField(
-        label="When can you help?",
-        help_text="Select all that apply",
+        label=_("When can you help?"),
+        help_text=_("Select all that apply"),
         choices=AVAILABILITY,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Select at least one time you can help",
-            "invalid_choice": "Select when you can help from the list",
+            "required": _("Select at least one time you can help"),
+            "invalid_choice": _("Select when you can help from the list"),
         },
     )
-    languages = text("Languages you speak", 200, hint="Separate them with commas")
+    languages = text(
+        _("Languages you speak"),
+        200,
+        missing=_("Enter languages you speak"),
+        hint=_("Separate them with commas"),
+    )
 
 
 class ContactForm(forms.Form):
-    title = "How people contact you"
-    contact_name = text("Name people should ask for", 120, required=False)
-    phone = text("Phone number", 30, required=False)
+    title = _("How people contact you")
+    contact_name = text(_("Name people should ask for"), 120, required=False)
+    phone = text(_("Phone number"), 30, required=False)
     email = forms.EmailField(
-        label="Email address for the public",
+        label=_("Email address for the public"),
         required=False,
         max_length=254,
         error_messages={
-            "invalid": "Enter an email address in the right format, like name@example.com"
+            "invalid": _("Enter an email address in the right format, like name@example.com")
         },
     )
     website = forms.URLField(
-        label="Website",
+        label=_("Website"),
         required=False,
         max_length=200,
         assume_scheme="https",
-        error_messages={"invalid": "Enter a website address, like https://www.example.com"},
+        error_messages={"invalid": _("Enter a website address, like https://www.example.com")},
     )
 
     def clean_phone(self):
         phone = " ".join(self.cleaned_data["phone"].split())
         if phone and not PHONE.fullmatch(phone):
-            raise forms.ValidationError("Enter a phone number, like 01632 960 001")
+            raise forms.ValidationError(gettext("Enter a phone number, like 01632 960 001"))
         return phone
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not any(cleaned.get(n) for n in ("phone", "email", "website")):
             raise forms.ValidationError(
-                "Give at least one way to contact you: a phone number, email or website"
+                gettext("Give at least one way to contact you: a phone number, email or website")
             )
         return cleaned
 
@@ -259,39 +309,41 @@ class RegistrationForm(forms.Form):
     """The five questions that help a micro-enterprise see whether it must register with the
     care regulator (CQC in England, CIW in Wales) to give personal care."""
 
-    title = "Do you need to register?"
+    title = _("Do you need to register?")
     personal_care = yes_no(
-        "Will you help people with personal care?",
-        hint="Such as washing, dressing, eating, going to the toilet or taking medicines",
+        _("Will you help people with personal care?"),
+        hint=_("Such as washing, dressing, eating, going to the toilet or taking medicines"),
     )
     alone = yes_no(
-        "Do you work on your own?",
-        hint="You do not employ anyone, and no one else gives care for your business",
+        _("Do you work on your own?"),
+        hint=_("You do not employ anyone, and no one else gives care for your business"),
     )
     arranged_directly = yes_no(
-        "Does each person you help, or their family, arrange the care with you directly?",
-        hint="Not through an agency, or a contract with the council or the NHS",
+        _("Does each person you help, or their family, arrange the care with you directly?"),
+        hint=_("Not through an agency, or a contract with the council or the NHS"),
     )
     their_direction = yes_no(
-        "Do the people you help decide how and when you help them?",
-        hint="You work under their control and direction",
+        _("Do the people you help decide how and when you help them?"),
+        hint=_("You work under their control and direction"),
     )
     introduce_others = yes_no(
-        "Do you introduce or supply other care workers to people?",
-        hint="For example, finding someone to cover when you are away",
+        _("Do you introduce or supply other care workers to people?"),
+        hint=_("For example, finding someone to cover when you are away"),
     )
 
 
 class AccountForm(forms.Form):
-    title = "Your email address"
+    title = _("Your email address")
     account_email = forms.EmailField(
-        label="Your email address",
-        help_text="We will email you here about your application, and send you links to sign in. "
-        "It is not shown to the public",
+        label=_("Your email address"),
+        help_text=_(
+            "We will email you here about your application, and send you links to sign in. "
+            "It is not shown to the public"
+        ),
         max_length=254,
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the right format, like name@example.com",
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the right format, like name@example.com"),
         },
     )
 
@@ -313,12 +365,12 @@ STEPS = {
 
 class SignInForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
-        help_text="The address you applied with, or that the council invited",
+        label=_("Email address"),
+        help_text=_("The address you applied with, or that the council invited"),
         max_length=254,
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the right format, like name@example.com",
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the right format, like name@example.com"),
         },
     )
 
@@ -343,17 +395,20 @@ EDITABLE = [
     "audiences",
 ]
 M2M_FIELDS = {"services", "audiences"}
-AVAILABILITY_FIELDS = [f"available_{value}" for value, _ in AVAILABILITY]
+AVAILABILITY_FIELDS = [f"available_{value}" for value, _label in AVAILABILITY]
 
 
 def yes_no_bool(label):
     """Yes/no radios for a true/false column (GOV.UK asks a question, not a lone checkbox)."""
     return forms.TypedChoiceField(
         label=label,
-        choices=[(True, "Yes"), (False, "No")],
+        choices=[(True, _("Yes")), (False, _("No"))],
         coerce=lambda value: value in (True, "True"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Select yes or no", "invalid_choice": "Select yes or no"},
+        error_messages={
+            "required": _("Select yes or no"),
+            "invalid_choice": _("Select yes or no"),
+        },
     )
 
 
@@ -365,43 +420,43 @@ class ListingForm(forms.ModelForm):
 
     seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     services = ServiceField(
-        label="What help do you give?",
+        label=_("What help do you give?"),
         queryset=Service.objects.none(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Select at least one kind of help you give",
-            "invalid_choice": "Select the help you give from the list",
-            "invalid_pk_value": "Select the help you give from the list",
+            "required": _("Select at least one kind of help you give"),
+            "invalid_choice": _("Select the help you give from the list"),
+            "invalid_pk_value": _("Select the help you give from the list"),
         },
     )
     audiences = forms.ModelMultipleChoiceField(
-        label="Who do you help?",
+        label=_("Who do you help?"),
         queryset=Audience.objects.all(),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "invalid_choice": "Select who you help from the list",
-            "invalid_pk_value": "Select who you help from the list",
+            "invalid_choice": _("Select who you help from the list"),
+            "invalid_pk_value": _("Select who you help from the list"),
         },
     )
-    phone = text("Phone", 30, required=False)
+    phone = text(_("Phone"), 30, required=False)
     website = forms.URLField(
         required=False,
         max_length=200,
         assume_scheme="https",
-        error_messages={"invalid": "Enter a website address, like https://www.example.com"},
+        error_messages={"invalid": _("Enter a website address, like https://www.example.com")},
     )
-    is_free = yes_no_bool("Is your help free of charge?")
-    accepts_direct_payments = yes_no_bool("Can people pay you with a Direct Payment?")
+    is_free = yes_no_bool(_("Is your help free of charge?"))
+    accepts_direct_payments = yes_no_bool(_("Can people pay you with a Direct Payment?"))
     availability = forms.MultipleChoiceField(
-        label="When can you help?",
+        label=_("When can you help?"),
         choices=AVAILABILITY,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Select at least one time you can help",
-            "invalid_choice": "Select when you can help from the list",
+            "required": _("Select at least one time you can help"),
+            "invalid_choice": _("Select when you can help from the list"),
         },
     )
 
@@ -415,7 +470,9 @@ class ListingForm(forms.ModelForm):
         self.fields["services"].queryset = service_choices()
         if "availability" not in self.initial:
             self.initial["availability"] = [
-                value for value, _ in AVAILABILITY if getattr(self.instance, f"available_{value}")
+                value
+                for value, _label in AVAILABILITY
+                if getattr(self.instance, f"available_{value}")
             ]
         for name, field in self.fields.items():
             if not isinstance(field, forms.CharField):
@@ -423,24 +480,23 @@ class ListingForm(forms.ModelForm):
             label = str(field.label or name).capitalize()
             field.error_messages["null_characters_not_allowed"] = _nul_message(label)
             if field.max_length:
-                field.error_messages["max_length"] = (
-                    f"{label} must be {field.max_length} characters or fewer"
-                )
+                field.error_messages["max_length"] = _max_length_message(label, field.max_length)
 
     def clean_phone(self):
         phone = " ".join(self.cleaned_data["phone"].split())
         if phone and not PHONE.fullmatch(phone):
-            raise forms.ValidationError("Enter a phone number, like 01632 960 001")
+            raise forms.ValidationError(gettext("Enter a phone number, like 01632 960 001"))
         return phone
 
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("hourly_rate_min"), cleaned.get("hourly_rate_max")
         if cleaned.get("is_free") and (low or high):
-            self.add_error("hourly_rate_min", "Leave the rates empty if your help is free")
+            self.add_error("hourly_rate_min", gettext("Leave the rates empty if your help is free"))
         if low is not None and high is not None and low > high:
             self.add_error(
-                "hourly_rate_max", "The highest rate must be the same as or more than the lowest"
+                "hourly_rate_max",
+                gettext("The highest rate must be the same as or more than the lowest"),
             )
         return cleaned
 
@@ -458,7 +514,7 @@ class ListingForm(forms.ModelForm):
     def changes(self):
         """{Provider field: new value} for every field the form covers."""
         wanted = {name: self.cleaned_data[name] for name in EDITABLE}
-        for value, _ in AVAILABILITY:
+        for value, _label in AVAILABILITY:
             wanted[f"available_{value}"] = value in self.cleaned_data["availability"]
         return wanted
 
@@ -466,12 +522,12 @@ class ListingForm(forms.ModelForm):
 class RenewalForm(forms.Form):
     kind = forms.ChoiceField(choices=Check.Kind.choices, widget=forms.HiddenInput)
     expires_on = forms.DateField(
-        label="New expiry date",
-        help_text="For example, 27 3 2027. Send the new certificate to the council as well",
+        label=_("New expiry date"),
+        help_text=_("For example, 27 3 2027. Send the new certificate to the council as well"),
         input_formats=["%d %m %Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"],
         error_messages={
-            "required": "Enter the new expiry date",
-            "invalid": "Enter the new expiry date as day, month and year, like 27 3 2027",
+            "required": _("Enter the new expiry date"),
+            "invalid": _("Enter the new expiry date as day, month and year, like 27 3 2027"),
         },
     )
 
@@ -479,9 +535,9 @@ class RenewalForm(forms.Form):
         day = self.cleaned_data["expires_on"]
         today = timezone.localdate()
         if day <= today:
-            raise forms.ValidationError("The new expiry date must be in the future")
+            raise forms.ValidationError(gettext("The new expiry date must be in the future"))
         if day.year > today.year + 10:
-            raise forms.ValidationError("The new expiry date must be within 10 years")
+            raise forms.ValidationError(gettext("The new expiry date must be within 10 years"))
         return day
 
 
@@ -489,27 +545,33 @@ class FiguresForm(forms.ModelForm):
     class Meta:
         model = ProviderFigures
         fields = ["people_supported", "hours_a_week"]
+        # The model's own words, here again so that they are translated.
+        labels = {"people_supported": _("People you support"), "hours_a_week": _("Hours a week")}
+        help_texts = {
+            "people_supported": _("How many people you support at the moment"),
+            "hours_a_week": _("About how many hours of support you give in a usual week"),
+        }
         error_messages = {
             "people_supported": {
-                "required": "Enter how many people you support",
-                "invalid": "Enter how many people you support as a number, like 6",
-                "min_value": "Enter 0 or more people",
+                "required": _("Enter how many people you support"),
+                "invalid": _("Enter how many people you support as a number, like 6"),
+                "min_value": _("Enter 0 or more people"),
             },
             "hours_a_week": {
-                "required": "Enter about how many hours a week",
-                "invalid": "Enter the hours a week as a number, like 30",
-                "min_value": "Enter 0 or more hours",
+                "required": _("Enter about how many hours a week"),
+                "invalid": _("Enter the hours a week as a number, like 30"),
+                "min_value": _("Enter 0 or more hours"),
             },
         }
 
     def clean_people_supported(self):
         value = self.cleaned_data["people_supported"]
         if value > 10000:
-            raise forms.ValidationError("Enter 10,000 people or fewer")
+            raise forms.ValidationError(gettext("Enter 10,000 people or fewer"))
         return value
 
     def clean_hours_a_week(self):
         value = self.cleaned_data["hours_a_week"]
         if value > 100000:
-            raise forms.ValidationError("Enter 100,000 hours or fewer")
+            raise forms.ValidationError(gettext("Enter 100,000 hours or fewer"))
         return value

@@ -1,6 +1,8 @@
 """Every write made by or for a provider's own account. Keyword-only, named <thing>_<action>.
 
 Emails go to the outbox (`core.outbox`) in the same transaction as the change they describe.
+The emails to providers are written in the language active at the time (the request's: an
+application made on the Welsh pages gets its email in Welsh), links included.
 """
 
 from datetime import date, timedelta
@@ -9,8 +11,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from core.outbox import outbox_queue, outbox_send_on_commit
 from core.ratelimit import RateLimit, rate_limit_hit
@@ -47,6 +52,19 @@ class CannotApply(Exception):
 
 def _site(path):
     return settings.SITE_URL + path
+
+
+def _sign_in_url():
+    """The sign-in page in the active language (/cy/... in Welsh)."""
+    return _site(reverse("portal:sign-in"))
+
+
+def _site_name():
+    return settings.SITE_NAME_CY if get_language() == "cy" else settings.SITE_NAME
+
+
+def _council_name():
+    return settings.COUNCIL_NAME_CY if get_language() == "cy" else settings.COUNCIL_NAME
 
 
 def _user_model():
@@ -119,7 +137,7 @@ def application_submit(*, answers, client_key=""):
         queued = outbox_queue(
             key=f"application:{provider.pk}",
             to=email,
-            subject=f"We have your application to list {provider.name}",
+            subject=_("We have your application to list %(name)s") % {"name": provider.name},
             body=_application_email(provider, advice),
         )
         if queued:
@@ -141,17 +159,21 @@ def _decimal(value):
 
 
 def _application_email(provider, advice):
-    return (
-        f"Thank you for applying to list {provider.name} in {settings.SITE_NAME}.\n\n"
-        "What happens next: someone from the council will look at your application, usually "
-        "within 10 working days. They will ask you for proof of 4 checks: a DBS check, public "
-        "liability insurance, safeguarding training and business registration. Your listing is "
-        "published when they have seen all 4.\n\n"
-        f"About registering: {advice}\n\n"
-        f"To see your application, sign in with this email address at "
-        f"{_site('/for-providers/sign-in/')}\n\n"
-        "If you did not apply, you can ignore this email."
-    )
+    paragraphs = [
+        _("Thank you for applying to list %(name)s in %(site)s.")
+        % {"name": provider.name, "site": _site_name()},
+        _(
+            "What happens next: someone from the council will look at your application, usually "
+            "within 10 working days. They will ask you for proof of 4 checks: a DBS check, public "
+            "liability insurance, safeguarding training and business registration. Your listing "
+            "is published when they have seen all 4."
+        ),
+        _("About registering: %(advice)s") % {"advice": advice},
+        _("To see your application, sign in with this email address at %(url)s")
+        % {"url": _sign_in_url()},
+        _("If you did not apply, you can ignore this email."),
+    ]
+    return "\n\n".join(paragraphs)
 
 
 # Signing in --------------------------------------------------------------------------------------
@@ -172,11 +194,17 @@ def sign_in_link_send(*, email, client_key):
     queued = outbox_queue(
         key=f"sign-in:{user.pk}:{now.timestamp()}",
         to=user.email,
-        subject=f"Sign in to {settings.SITE_NAME}",
-        body=(
-            f"Use this link to sign in and manage your listing:\n\n{link_url(user)}\n\n"
-            f"It works once, for {settings.SIGN_IN_LINK_MINUTES} minutes. If you did not ask "
-            "to sign in, you can ignore this email: nobody can sign in without the link."
+        subject=_("Sign in to %(site)s") % {"site": _site_name()},
+        body="\n\n".join(
+            [
+                _("Use this link to sign in and manage your listing:"),
+                link_url(user),
+                _(
+                    "It works once, for %(minutes)s minutes. If you did not ask to sign in, you "
+                    "can ignore this email: nobody can sign in without the link."
+                )
+                % {"minutes": settings.SIGN_IN_LINK_MINUTES},
+            ]
         ),
     )
     if queued:
@@ -198,14 +226,23 @@ def owner_invite(*, provider, email, by):
         queued = outbox_queue(
             key=f"invite:{provider.pk}:{user.pk}:{timezone.now().timestamp()}",
             to=email,
-            subject=f"Manage your listing for {provider.name}",
-            body=(
-                f"{settings.COUNCIL_NAME} lists {provider.name} in {settings.SITE_NAME}. You can "
-                "now keep the listing up to date yourself: change your details, and tell us when "
-                "a check is renewed. The council checks each change before it goes live.\n\n"
-                f"Use this link to sign in:\n\n{link_url(user, 'invite')}\n\n"
-                f"It works once, for {settings.INVITE_LINK_HOURS} hours. After that, ask for a "
-                f"new link at {_site('/for-providers/sign-in/')}"
+            subject=_("Manage your listing for %(name)s") % {"name": provider.name},
+            body="\n\n".join(
+                [
+                    _(
+                        "%(council)s lists %(name)s in %(site)s. You can now keep the listing up "
+                        "to date yourself: change your details, and tell us when a check is "
+                        "renewed. The council checks each change before it goes live."
+                    )
+                    % {"council": _council_name(), "name": provider.name, "site": _site_name()},
+                    _("Use this link to sign in:"),
+                    link_url(user, "invite"),
+                    _(
+                        "It works once, for %(hours)s hours. After that, ask for a new link at "
+                        "%(url)s"
+                    )
+                    % {"hours": settings.INVITE_LINK_HOURS, "url": _sign_in_url()},
+                ]
             ),
         )
         if queued:
@@ -316,16 +353,20 @@ def proposal_approve(*, proposal, by):
         proposal.save()
         _tell_provider(
             proposal,
-            f"Your changes to {provider.name} are approved",
-            "The council has approved your changes. They are on your listing now"
-            + (" and the public can see them." if provider.status == "published" else "."),
+            _("Your changes to %(name)s are approved") % {"name": provider.name},
+            _(
+                "The council has approved your changes. They are on your listing now and the "
+                "public can see them."
+            )
+            if provider.status == "published"
+            else _("The council has approved your changes. They are on your listing now."),
         )
     return proposal
 
 
 def _check_renew(provider, kind, expires_on, by, today):
     """A renewal the provider reported, now seen by an officer: verified from today."""
-    check, _ = Check.objects.get_or_create(provider=provider, kind=kind)
+    check, _created = Check.objects.get_or_create(provider=provider, kind=kind)
     check.status = Check.Status.VERIFIED
     check.verified_on = today
     check.verified_by = by
@@ -344,9 +385,14 @@ def proposal_reject(*, proposal, by, reason):
         proposal.save()
         _tell_provider(
             proposal,
-            f"Your changes to {proposal.provider.name} were not approved",
-            f"The council did not approve your changes, for this reason:\n\n{reason}\n\n"
-            "Your listing has not changed. You can sign in and send the changes again.",
+            _("Your changes to %(name)s were not approved") % {"name": proposal.provider.name},
+            "\n\n".join(
+                [
+                    _("The council did not approve your changes, for this reason:"),
+                    reason,
+                    _("Your listing has not changed. You can sign in and send the changes again."),
+                ]
+            ),
         )
     return proposal
 
@@ -359,7 +405,9 @@ def _tell_provider(proposal, subject, words):
             key=f"proposal:{proposal.pk}:{proposal.status}:{email}",
             to=email,
             subject=subject,
-            body=f"{words}\n\nSign in to see your listing: {_site('/for-providers/sign-in/')}",
+            body=words
+            + "\n\n"
+            + _("Sign in to see your listing: %(url)s") % {"url": _sign_in_url()},
         )
         if queued:
             keys.append(queued.key)
@@ -371,7 +419,7 @@ def _tell_provider(proposal, subject, words):
 
 
 def figures_save(*, provider, people_supported, hours_a_week):
-    figures, _ = ProviderFigures.objects.update_or_create(
+    figures, _created = ProviderFigures.objects.update_or_create(
         provider=provider,
         defaults={"people_supported": people_supported, "hours_a_week": hours_a_week},
     )

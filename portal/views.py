@@ -12,6 +12,8 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.clients import request_client_key
@@ -140,10 +142,16 @@ def check_answers(request):
         # The session ran out (two weeks after the last answer) or this is another device.
         days = settings.SESSION_COOKIE_AGE // 86400
         context = {
-            "title": "We no longer have your answers",
+            "title": _("We no longer have your answers"),
             "paragraphs": [
-                f"Answers are kept on the device you used for {days} days after your last one. "
-                "Nothing has been sent to the council.",
+                ngettext(
+                    "Answers are kept on the device you used for %(days)s day after your last "
+                    "one. Nothing has been sent to the council.",
+                    "Answers are kept on the device you used for %(days)s days after your last "
+                    "one. Nothing has been sent to the council.",
+                    days,
+                )
+                % {"days": days},
             ],
             "start_again": True,
         }
@@ -153,7 +161,7 @@ def check_answers(request):
     if missing:
         return redirect("portal:apply", missing)
     nation = _nation(answers["where"]["base_postcode"])
-    _, advice = registration_advice(answers["registration"], nation)
+    _needs, advice = registration_advice(answers["registration"], nation)
     if request.method == "POST":
         if not rate_limit_hit(rule=APPLICATIONS, client_key=request_client_key(request)):
             return _private(
@@ -161,9 +169,9 @@ def check_answers(request):
                     request,
                     "portal/problem.html",
                     {
-                        "title": "You have sent a lot of applications",
+                        "title": _("You have sent a lot of applications"),
                         "paragraphs": [
-                            "Try again in an hour. Your answers are saved on this device."
+                            _("Try again in an hour. Your answers are saved on this device.")
                         ],
                     },
                     status=429,
@@ -184,7 +192,7 @@ def _shown(field):
     """An answer as words for "check your answers"."""
     value = field.form.cleaned_data.get(field.name)
     if value in (None, "", []):
-        return "Not given"
+        return _("Not given")
     if hasattr(value, "all"):
         return ", ".join(field.field.label_from_instance(item) for item in value)
     choices = dict(getattr(field.field, "choices", []) or [])
@@ -219,10 +227,12 @@ def sign_in(request):
                         request,
                         "portal/problem.html",
                         {
-                            "title": "You have asked for a lot of sign-in links",
+                            "title": _("You have asked for a lot of sign-in links"),
                             "paragraphs": [
-                                "Wait an hour, then ask again. Any link we have already "
-                                "sent still works until it runs out."
+                                _(
+                                    "Wait an hour, then ask again. Any link we have already "
+                                    "sent still works until it runs out."
+                                )
                             ],
                         },
                         status=429,
@@ -336,7 +346,7 @@ def _proposed_values(pending):
         provider = pending.provider
         values["availability"] = [
             value
-            for value, _ in forms.AVAILABILITY
+            for value, _label in forms.AVAILABILITY
             if values.get(f"available_{value}", getattr(provider, f"available_{value}"))
         ]
     return values
@@ -344,12 +354,12 @@ def _proposed_values(pending):
 
 def _refusal(error, provider):
     if isinstance(error, ListingOnHold):
-        return (
-            f"Your listing is {provider.get_status_display().lower()}, so the council is not "
-            "taking changes to it at the moment. Nothing has been sent. Contact the council to "
-            "find out why. What you typed is still below."
-        )
-    return (
+        return _(
+            "Your listing is %(status)s, so the council is not taking changes to it at the "
+            "moment. Nothing has been sent. Contact the council to find out why. What you typed "
+            "is still below."
+        ) % {"status": provider.get_status_display().lower()}
+    return _(
         "You changed your listing in another window or on another device while this page was "
         "open, so these changes have not been sent. What you typed is still below: open your "
         "listing again to see what is waiting, then send these changes again."

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from places import geo
 from places.models import Postcode, PostcodeArea, PostcodeNotFound
@@ -76,6 +78,15 @@ class Audience(models.Model):
 def _in_sentence(label):
     """ "Public liability insurance" -> "public liability insurance"; "DBS check" stays."""
     return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+# What the profile page shows for each `available_<name>` field, in the page's language.
+AVAILABILITY_WORDS = {
+    "weekdays": _("weekdays"),
+    "evenings": _("evenings"),
+    "weekends": _("weekends"),
+    "overnight": _("overnight"),
+}
 
 
 def area_label(town, sector):
@@ -162,18 +173,18 @@ class PublicProviderManager(models.Manager.from_queryset(ProviderQuerySet)):
 
 class Provider(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PENDING = "pending", "Pending review"
-        PUBLISHED = "published", "Published"
-        SUSPENDED = "suspended", "Suspended"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        SUSPENDED = "suspended", _("Suspended")
+        ARCHIVED = "archived", _("Archived")
 
     class LegalForm(models.TextChoices):
-        SOLE_TRADER = "sole_trader", "Sole trader"
-        PARTNERSHIP = "partnership", "Partnership"
-        LIMITED_COMPANY = "limited_company", "Limited company"
-        CIC = "cic", "Community interest company (CIC)"
-        CHARITY = "charity", "Charity or voluntary group"
+        SOLE_TRADER = "sole_trader", _("Sole trader")
+        PARTNERSHIP = "partnership", _("Partnership")
+        LIMITED_COMPANY = "limited_company", _("Limited company")
+        CIC = "cic", _("Community interest company (CIC)")
+        CHARITY = "charity", _("Charity or voluntary group")
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -181,12 +192,12 @@ class Provider(models.Model):
     description = models.TextField(blank=True)
     legal_form = models.CharField(max_length=20, choices=LegalForm.choices)
     workers = models.PositiveSmallIntegerField(
-        "number of workers",
+        _("number of workers"),
         validators=[MinValueValidator(1), MaxValueValidator(8)],
         help_text="Paid or unpaid, including the owner. A micro-enterprise has 8 at most.",
     )
 
-    contact_name = models.CharField("public contact name", max_length=120, blank=True)
+    contact_name = models.CharField(_("public contact name"), max_length=120, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
@@ -205,7 +216,7 @@ class Provider(models.Model):
     )
 
     coverage_radius_miles = models.PositiveSmallIntegerField(
-        "travel radius in miles",
+        _("travel radius in miles"),
         default=5,
         validators=[MaxValueValidator(50)],
         help_text="0 if they only cover the postcode districts listed below",
@@ -213,26 +224,26 @@ class Provider(models.Model):
 
     services = models.ManyToManyField(Service, related_name="providers")
     audiences = models.ManyToManyField(
-        Audience, related_name="providers", verbose_name="who it is for"
+        Audience, related_name="providers", verbose_name=_("who it is for")
     )
 
-    is_free = models.BooleanField("free of charge", default=False)
+    is_free = models.BooleanField(_("free of charge"), default=False)
     hourly_rate_min = models.DecimalField(
-        "lowest hourly rate (£)", max_digits=6, decimal_places=2, null=True, blank=True
+        _("lowest hourly rate (£)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     hourly_rate_max = models.DecimalField(
-        "highest hourly rate (£)", max_digits=6, decimal_places=2, null=True, blank=True
+        _("highest hourly rate (£)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     cost_notes = models.CharField(max_length=240, blank=True)
     accepts_direct_payments = models.BooleanField(default=False)
 
-    available_weekdays = models.BooleanField("weekdays", default=True)
-    available_evenings = models.BooleanField("evenings", default=False)
-    available_weekends = models.BooleanField("weekends", default=False)
-    available_overnight = models.BooleanField("overnight", default=False)
+    available_weekdays = models.BooleanField(_("weekdays"), default=True)
+    available_evenings = models.BooleanField(_("evenings"), default=False)
+    available_weekends = models.BooleanField(_("weekends"), default=False)
+    available_overnight = models.BooleanField(_("overnight"), default=False)
 
     languages = models.CharField(
-        "languages spoken", max_length=200, default="English", help_text="Separate with commas"
+        _("languages spoken"), max_length=200, default="English", help_text="Separate with commas"
     )
 
     nation = models.CharField(
@@ -265,7 +276,7 @@ class Provider(models.Model):
         help_text="Derived: the last day it meets the publishing rules, before any grace period",
     )
     last_checked_on = models.DateField(
-        "last checked by the council",
+        _("last checked by the council"),
         null=True,
         editable=False,
         db_index=True,
@@ -273,7 +284,7 @@ class Provider(models.Model):
     )
     staff_notes = models.TextField(blank=True, help_text="Staff only. Never shown to the public.")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField("last updated", auto_now=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -403,6 +414,11 @@ class Provider(models.Model):
         return [name for name in names if getattr(self, f"available_{name}")]
 
     @property
+    def availability_words(self):
+        """`availability` in words for public pages, in the page's language."""
+        return [str(AVAILABILITY_WORDS[name]) for name in self.availability]
+
+    @property
     def language_list(self):
         return [name.strip() for name in self.languages.split(",") if name.strip()]
 
@@ -453,19 +469,26 @@ class Provider(models.Model):
             if check.kind in Check.BASIC_KINDS and check.expires_on and check.expires_on < today
         ]
         lapsed.sort(key=lambda check: check.expires_on)
-        ran_out = " and ".join(
-            f"{_in_sentence(check.get_kind_display())} ran out on "
-            f"{date_format(check.expires_on, 'j F Y')}"
-            for check in lapsed
-        )
+        ran_out = ""
+        for check in lapsed:
+            item = gettext("%(check)s ran out on %(date)s") % {
+                "check": _in_sentence(check.get_kind_display()),
+                "date": date_format(check.expires_on, "j F Y"),
+            }
+            ran_out = (
+                gettext("%(earlier)s and %(later)s") % {"earlier": ran_out, "later": item}
+                if ran_out
+                else item
+            )
         takedown_on = until + timedelta(days=grace_days() + 1)
         return {
             "checks": lapsed,
             "takedown_on": takedown_on,
-            "sentence": (
-                f"Their {ran_out}. The council has asked them for a current one. Unless it is "
-                f"renewed, this listing will be taken down on {date_format(takedown_on, 'j F Y')}."
-            ),
+            "sentence": gettext(
+                "Their %(checks)s. The council has asked them for a current one. Unless it is "
+                "renewed, this listing will be taken down on %(date)s."
+            )
+            % {"checks": ran_out, "date": date_format(takedown_on, "j F Y")},
         }
 
     def _unique_slug(self):
@@ -542,22 +565,22 @@ class Check(models.Model):
     """
 
     class Kind(models.TextChoices):
-        DBS = "dbs", "DBS check"
-        INSURANCE = "insurance", "Public liability insurance"
-        SAFEGUARDING = "safeguarding", "Safeguarding training"
-        BUSINESS_REGISTRATION = "business_registration", "Business registration"
-        REGISTRATION = "registration", "Registration with the care regulator"
-        EXEMPTION = "exemption", "Individual exemption confirmed"
-        TERMS = "terms", "Terms of service"
-        SUPPORT_PLAN = "support_plan", "Support plan"
-        POLICIES = "policies", "Complaints and safeguarding policy"
+        DBS = "dbs", _("DBS check")
+        INSURANCE = "insurance", _("Public liability insurance")
+        SAFEGUARDING = "safeguarding", _("Safeguarding training")
+        BUSINESS_REGISTRATION = "business_registration", _("Business registration")
+        REGISTRATION = "registration", _("Registration with the care regulator")
+        EXEMPTION = "exemption", _("Individual exemption confirmed")
+        TERMS = "terms", _("Terms of service")
+        SUPPORT_PLAN = "support_plan", _("Support plan")
+        POLICIES = "policies", _("Complaints and safeguarding policy")
 
     class Status(models.TextChoices):
-        NOT_PROVIDED = "not_provided", "Not provided"
-        AWAITING = "awaiting", "Awaiting verification"
-        VERIFIED = "verified", "Verified"
-        EXPIRED = "expired", "Expired"
-        REJECTED = "rejected", "Rejected"
+        NOT_PROVIDED = "not_provided", _("Not provided")
+        AWAITING = "awaiting", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        EXPIRED = "expired", _("Expired")
+        REJECTED = "rejected", _("Rejected")
 
     BASIC_KINDS = [Kind.DBS, Kind.INSURANCE, Kind.SAFEGUARDING, Kind.BUSINESS_REGISTRATION]
     REGULATION_KINDS = [Kind.REGISTRATION, Kind.EXEMPTION]
@@ -632,18 +655,32 @@ class Check(models.Model):
         today = today or timezone.localdate()
         state = self.public_status(today)
         if state == self.Status.VERIFIED:
-            words = f"checked by the council on {date_format(self.verified_on, 'j F Y')}"
+            verified_on = date_format(self.verified_on, "j F Y")
             if self.expires_on:
-                words += f". Valid until {date_format(self.expires_on, 'j F Y')}"
+                words = gettext(
+                    "checked by the council on %(verified_on)s. Valid until %(expires_on)s"
+                ) % {
+                    "verified_on": verified_on,
+                    "expires_on": date_format(self.expires_on, "j F Y"),
+                }
+            else:
+                words = gettext("checked by the council on %(verified_on)s") % {
+                    "verified_on": verified_on
+                }
             return "current", words
         if state == self.Status.EXPIRED:
-            when = f" on {date_format(self.expires_on, 'j F Y')}" if self.expires_on else ""
-            return "expired", f"expired{when}. Ask the provider for a current certificate"
+            if self.expires_on:
+                words = gettext(
+                    "expired on %(expires_on)s. Ask the provider for a current certificate"
+                ) % {"expires_on": date_format(self.expires_on, "j F Y")}
+            else:
+                words = gettext("expired. Ask the provider for a current certificate")
+            return "expired", words
         if state == self.Status.AWAITING:
-            return "awaiting", "sent to the council but not checked yet"
+            return "awaiting", gettext("sent to the council but not checked yet")
         if state == self.Status.REJECTED:
-            return "missing", "not accepted by the council"
-        return "missing", "not provided"
+            return "missing", gettext("not accepted by the council")
+        return "missing", gettext("not provided")
 
     def clean(self):
         if self.status == self.Status.VERIFIED and not self.verified_on:

@@ -13,11 +13,15 @@ services: engagement report", https://www.gov.wales/micro-care-services-engageme
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from places.nations import ENGLAND, SCOTLAND, WALES
 
 
 @dataclass(frozen=True)
 class Regulator:
+    # `name` and `short` are lazy translations: a Welsh page names Arolygiaeth Gofal Cymru (AGC),
+    # an English one Care Inspectorate Wales (CIW).
     name: str
     short: str
     page: str  # the regulator's public page for one registration, from its ID ("" if none)
@@ -25,7 +29,8 @@ class Regulator:
 
     @property
     def full_name(self):
-        return f"{self.name} ({self.short})" if self.short != self.name else self.name
+        name, short = str(self.name), str(self.short)
+        return f"{name} ({short})" if short != name else name
 
     def page_for(self, reference):
         return self.page.format(id=reference) if self.page and reference else self.site
@@ -33,14 +38,14 @@ class Regulator:
 
 REGULATORS = {
     ENGLAND: Regulator(
-        "Care Quality Commission", "CQC", "https://www.cqc.org.uk/location/{id}",
+        _("Care Quality Commission"), "CQC", "https://www.cqc.org.uk/location/{id}",
         "https://www.cqc.org.uk/",
     ),
     WALES: Regulator(
-        "Care Inspectorate Wales", "CIW", "", "https://www.careinspectorate.wales/"
+        _("Care Inspectorate Wales"), _("CIW"), "", "https://www.careinspectorate.wales/"
     ),
     SCOTLAND: Regulator(
-        "Care Inspectorate", "Care Inspectorate", "", "https://www.careinspectorate.com/"
+        _("Care Inspectorate"), _("Care Inspectorate"), "", "https://www.careinspectorate.com/"
     ),
 }  # fmt: skip
 

@@ -3,6 +3,8 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core.clients import request_client_key
@@ -10,10 +12,10 @@ from core.ratelimit import rate_limit_hit
 from providers.models import Provider
 
 from .forms import ProblemReportForm
-from .services import RATE_LIMIT_MESSAGE, REPORTS, report_create
+from .services import REPORTS, report_create
 
 THANKS_SESSION_KEY = "reports_thanks"
-NOT_SAVED_MESSAGE = (
+NOT_SAVED_MESSAGE = gettext_lazy(
     "Sorry, we could not save your report just now. Your words are still below: try again in a "
     "few minutes. If you are worried about someone's safety, contact the council now"
 )
@@ -36,7 +38,8 @@ def report(request, slug):
                 status = 400
             elif not rate_limit_hit(rule=REPORTS, client_key=key):
                 # Their words stay in the form, so nothing they wrote is lost.
-                form.add_error(None, RATE_LIMIT_MESSAGE)
+                # services.RATE_LIMIT_MESSAGE, in the page's language.
+                form.add_error(None, _("You have sent a lot of reports. Try again in an hour"))
                 status = 429
             else:
                 saved = report_create(provider=provider, client_key=key, **form.cleaned_data)
@@ -49,7 +52,7 @@ def report(request, slug):
             # Full disk, a read-only database: the report is not saved, so say so and give
             # their words back in the form to send again.
             logger.exception("Could not save a problem report for provider %s", provider.pk)
-            form.add_error(None, NOT_SAVED_MESSAGE)
+            form.add_error(None, str(NOT_SAVED_MESSAGE))
             status = 503
     else:
         form = ProblemReportForm()

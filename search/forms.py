@@ -15,6 +15,8 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from places.geocoders import GeocodingError, geocode_place
 from places.models import PLACE, Location, Postcode, PostcodeNotFound
@@ -29,12 +31,12 @@ PLACE_NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '\u2019\-,.&()])+")
 
 class PostcodeSearchForm(forms.Form):
     postcode = forms.CharField(
-        label="Enter a postcode or town",
+        label=_("Enter a postcode or town"),
         max_length=60,
         error_messages={
-            "required": "Enter a postcode or the name of a town or village",
-            "max_length": "Enter a postcode or a town name. That is too long to be either",
-            "null_characters_not_allowed": "Enter a postcode or a town name using letters only",
+            "required": _("Enter a postcode or the name of a town or village"),
+            "max_length": _("Enter a postcode or a town name. That is too long to be either"),
+            "null_characters_not_allowed": _("Enter a postcode or a town name using letters only"),
         },
     )
 
@@ -42,10 +44,9 @@ class PostcodeSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.postcode_example = settings.SEARCH_EXAMPLE_POSTCODE
         self.place_example = settings.SEARCH_EXAMPLE_PLACE
-        self.fields["postcode"].help_text = (
-            f"For example, {self.postcode_example} or {self.place_example}. "
-            "You can also enter the first part of a postcode"
-        )
+        self.fields["postcode"].help_text = gettext(
+            "For example, %(postcode)s or %(place)s. You can also enter the first part of a postcode"
+        ) % {"postcode": self.postcode_example, "place": self.place_example}
         self.place_choices = []  # places of the same name, when the name was ambiguous
 
     def clean_postcode(self):
@@ -57,13 +58,16 @@ class PostcodeSearchForm(forms.Form):
             self.location = Postcode.objects.locate(text)
         except PostcodeNotFound as error:
             raise forms.ValidationError(
-                f"We could not find the postcode {error.postcode}. Check it, or enter your town "
-                f"or village, like {self.place_example}"
+                gettext(
+                    "We could not find the postcode %(postcode)s. Check it, or enter your town "
+                    "or village, like %(place)s"
+                )
+                % {"postcode": error.postcode, "place": self.place_example}
             ) from error
         except InvalidPostcode as error:
             raise forms.ValidationError(
-                f"Enter a postcode, like {self.postcode_example}, or a town or village, like "
-                f"{self.place_example}"
+                gettext("Enter a postcode, like %(postcode)s, or a town or village, like %(place)s")
+                % {"postcode": self.postcode_example, "place": self.place_example}
             ) from error
         return self.location.label
 
@@ -73,8 +77,10 @@ class PostcodeSearchForm(forms.Form):
         except AmbiguousPlace as ambiguous:
             self.place_choices = ambiguous.places
             raise forms.ValidationError(
-                f"There is more than one {ambiguous.name}. Choose the one you mean, "
-                "or enter a postcode"
+                gettext(
+                    "There is more than one %(place)s. Choose the one you mean, or enter a postcode"
+                )
+                % {"place": ambiguous.name}
             ) from ambiguous
         except PlaceNotFound as not_found:
             try:
@@ -106,65 +112,65 @@ def filter_data(query):
 
 
 COST_CHOICES = [
-    ("free", "Free only"),
-    ("15", "Up to £15 an hour"),
-    ("20", "Up to £20 an hour"),
-    ("25", "Up to £25 an hour"),
+    ("free", _("Free only")),
+    ("15", _("Up to £15 an hour")),
+    ("20", _("Up to £20 an hour")),
+    ("25", _("Up to £25 an hour")),
 ]
 FEATURE_CHOICES = [
-    ("direct_payments", "Accepts Direct Payments"),
-    ("checks", "All four basic checks current"),
-    ("registered", "Registered with the care regulator (CQC or CIW)"),
+    ("direct_payments", _("Accepts Direct Payments")),
+    ("checks", _("All four basic checks current")),
+    ("registered", _("Registered with the care regulator (CQC or CIW)")),
 ]
 WHEN_CHOICES = [
-    ("weekdays", "Weekdays"),
-    ("evenings", "Evenings"),
-    ("weekends", "Weekends"),
-    ("overnight", "Overnight"),
+    ("weekdays", _("Weekdays")),
+    ("evenings", _("Evenings")),
+    ("weekends", _("Weekends")),
+    ("overnight", _("Overnight")),
 ]
 # Options of "Must have" and "When" that are a yes/no column of Provider, by option value.
 # "checks" (all four basic checks current on the day) and "registered" (a current registration
 # with the regulator) are worked out from the day each stops being current instead.
 FLAG_FIELDS = {
     "direct_payments": "accepts_direct_payments",
-    **{value: f"available_{value}" for value, _ in WHEN_CHOICES},
+    **{value: f"available_{value}" for value, _label in WHEN_CHOICES},
 }
 SORT_CHOICES = [
-    ("distance", "Distance"),
-    ("name", "Name"),
-    ("checked", "Most recently checked by the council"),
+    ("distance", _("Distance")),
+    ("name", _("Name")),
+    ("checked", _("Most recently checked by the council")),
 ]
 
 
 class ProviderFilter(django_filters.FilterSet):
     category = django_filters.ModelMultipleChoiceFilter(
-        label="Type of help",
+        label=_("Type of help"),
         queryset=ServiceCategory.objects.all(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
     )
     service = django_filters.ModelMultipleChoiceFilter(
-        label="Services",
+        label=_("Services"),
         queryset=Service.objects.select_related("category"),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
     )
     audience = django_filters.ModelMultipleChoiceFilter(
-        label="Who it is for",
+        label=_("Who it is for"),
         queryset=Audience.objects.all(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
     )
     cost = django_filters.ChoiceFilter(
-        label="Cost", choices=COST_CHOICES, empty_label="Any cost", widget=forms.RadioSelect
+        label=_("Cost"), choices=COST_CHOICES, empty_label=_("Any cost"), widget=forms.RadioSelect
     )
     feature = django_filters.MultipleChoiceFilter(
-        label="Must have",
+        label=_("Must have"),
         choices=FEATURE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
     when = django_filters.MultipleChoiceFilter(
-        label="When",
+        label=_("When"),
         choices=WHEN_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -22,8 +22,9 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from places import geo
 from providers.models import Provider, Service
@@ -151,9 +152,14 @@ def _build(query, location, snapshot, today):
             "query_without_sort": _query_without(query, "page", "sort"),
         },
     )
-    title = f"Care and support near {location.label}"
     if page.number > 1:
-        title += f" (page {page.number} of {page.paginator.num_pages})"
+        title = _("Care and support near %(place)s (page %(number)s of %(pages)s)") % {
+            "place": location.label,
+            "number": page.number,
+            "pages": page.paginator.num_pages,
+        }
+    else:
+        title = _("Care and support near %(place)s") % {"place": location.label}
     names = {str(provider.pk): provider.name for provider in page.object_list}
     return ResultsPage(title, TOGGLE.split(body), names, location.outward)
 
@@ -223,14 +229,24 @@ def providers_for(hits, *prefetch):
 
 
 def summary(count, location, filterset):
-    """ "12 providers cover CM1 1AA for personal care", in plain English."""
+    """ "12 providers cover CM1 1AA for personal care", in plain words."""
     data = filterset.valid_data
-    words = f"{count} provider{'s' if count != 1 else ''} cover{'s' if count == 1 else ''} "
-    words += location.label
+    values = {"count": count, "place": location.label}
     if categories := data.get("category"):
-        words += " for " + " or ".join(c.name.lower() for c in categories)
+        either = _("or")  # "personal care or home help"
+        values["help"] = f" {either} ".join(c.name.lower() for c in categories)
+        words = ngettext(
+            "%(count)s provider covers %(place)s for %(help)s",
+            "%(count)s providers cover %(place)s for %(help)s",
+            count,
+        )
+    else:
+        words = ngettext(
+            "%(count)s provider covers %(place)s", "%(count)s providers cover %(place)s", count
+        )
+    words %= values
     if set(data) - {"category"}:
-        words += ", matching your filters"
+        words = _("%(summary)s, matching your filters") % {"summary": words}
     return words
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -45,7 +46,7 @@ def map_data(request):
     try:
         return JsonResponse(map_data_for(request.GET))
     except InvalidSearch:
-        return JsonResponse({"error": "Enter a postcode or town to search"}, status=400)
+        return JsonResponse({"error": _("Enter a postcode or town to search")}, status=400)
 
 
 class LocationForm(forms.Form):
@@ -63,7 +64,7 @@ def locate(request):
     search = PostcodeSearchForm()
     if not form.is_valid():
         search.errors["postcode"] = search.error_class(
-            ["We could not use your location. Enter a postcode or the name of your town instead"]
+            [_("We could not use your location. Enter a postcode or the name of your town instead")]
         )
         return render(request, "directory/home.html", {"form": search}, status=400)
     nearest = PostcodeArea.objects.nearest(
@@ -75,8 +76,10 @@ def locate(request):
     if nearest is None:
         search.errors["postcode"] = search.error_class(
             [
-                "Your location seems to be outside Great Britain. Enter a postcode or the name "
-                "of a town instead"
+                _(
+                    "Your location seems to be outside Great Britain. Enter a postcode or the "
+                    "name of a town instead"
+                )
             ]
         )
         return render(request, "directory/home.html", {"form": search}, status=400)

@@ -1,6 +1,8 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import TOKEN_PATTERN
 from .session import MAX_NOTE_LENGTH, MAX_PROVIDER_ID
@@ -17,10 +19,10 @@ class ProviderForm(forms.Form):
         min_value=1,
         max_value=MAX_PROVIDER_ID,
         error_messages={
-            "required": "Choose a provider to add to or remove from your shortlist",
-            "invalid": "We could not find that provider",
-            "min_value": "We could not find that provider",
-            "max_value": "We could not find that provider",
+            "required": _("Choose a provider to add to or remove from your shortlist"),
+            "invalid": _("We could not find that provider"),
+            "min_value": _("We could not find that provider"),
+            "max_value": _("We could not find that provider"),
         },
     )
 
@@ -49,28 +51,41 @@ class NotesForm(forms.Form):
         super().__init__(data, auto_id="%s")
         # Shown on the shared page instead of "Someone made this list", when the maker types it.
         self.fields["made_by"] = forms.CharField(
-            label="Made by (optional)",
-            help_text="Your name or your team, for example Chelmsford adult social care. It is "
-            "shown at the top of the shared page",
+            label=gettext("Made by (optional)"),
+            help_text=gettext(
+                "Your name or your team, for example Chelmsford adult social care. It is "
+                "shown at the top of the shared page"
+            ),
             required=False,
             max_length=MAX_MADE_BY_LENGTH,
             error_messages={
-                "max_length": f"Made by must be {MAX_MADE_BY_LENGTH} characters or fewer",
-                "null_characters_not_allowed": "Made by contains a character we cannot save. "
-                "Retype it without copying and pasting",
+                "max_length": gettext("Made by must be %(limit)s characters or fewer")
+                % {"limit": MAX_MADE_BY_LENGTH},
+                "null_characters_not_allowed": gettext(
+                    "Made by contains a character we cannot save. "
+                    "Retype it without copying and pasting"
+                ),
             },
         )
         for row in rows:
             name = f"note-{row['id']}"
             if name not in data:
                 continue
-            label = f"Your note about {row['provider'].name}" if row["provider"] else "Your note"
+            label = (
+                gettext("Your note about %(name)s") % {"name": row["provider"].name}
+                if row["provider"]
+                else gettext("Your note")
+            )
             self.fields[name] = NoteField(
                 label=label,
                 error_messages={
-                    "max_length": f"{label} must be {MAX_NOTE_LENGTH} characters or fewer",
-                    "null_characters_not_allowed": f"{label} contains a character we cannot "
-                    "save. Retype it without copying and pasting",
+                    "max_length": gettext("%(label)s must be %(limit)s characters or fewer")
+                    % {"label": label, "limit": MAX_NOTE_LENGTH},
+                    "null_characters_not_allowed": gettext(
+                        "%(label)s contains a character we cannot save. "
+                        "Retype it without copying and pasting"
+                    )
+                    % {"label": label},
                 },
             )
 

@@ -7,6 +7,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 BUTTON = (
     '<form method="post" action="{action}" class="app-shortlist-toggle">'
@@ -29,6 +30,8 @@ class Toggles:
         self.ids = shortlist_ids
         self.add_url = escape(reverse("shortlist:add"))
         self.remove_url = escape(reverse("shortlist:remove"))
+        self.add_verb = escape(gettext("Add to shortlist"))
+        self.remove_verb = escape(gettext("Remove from shortlist"))
 
     def html(self, pk, name):
         listed = pk in self.ids
@@ -38,7 +41,7 @@ class Toggles:
                 csrf=self.csrf,
                 pk=int(pk),
                 next=f"{self.next}#provider-{int(pk)}",  # back at this provider
-                verb="Remove from shortlist" if listed else "Add to shortlist",
+                verb=self.remove_verb if listed else self.add_verb,
                 name=escape(name),
             )
         )

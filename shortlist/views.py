@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.clients import request_client_key
@@ -25,7 +27,7 @@ from .services import SHARE_LINKS, NothingToShare, shared_shortlist_create, shar
 from .session import MAX_NOTE_LENGTH, MAX_PROVIDERS, SessionShortlist, ShortlistFull, clean_entries
 
 MAX_NEXT_LENGTH = 2000
-NOTHING_TO_SHARE = "There is nothing to share yet. Add a provider to your shortlist"
+NOTHING_TO_SHARE = gettext_lazy("There is nothing to share yet. Add a provider to your shortlist")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -40,8 +42,8 @@ def index(request):
         return _problem(
             request,
             400,
-            "We did not recognise that button",
-            ["Nothing on your shortlist has changed. Go back to your shortlist and try again."],
+            _("We did not recognise that button"),
+            [_("Nothing on your shortlist has changed. Go back to your shortlist and try again.")],
         )
     form = NotesForm(request.POST, rows)
     if not form.is_valid():
@@ -50,22 +52,29 @@ def index(request):
 
     verb, pk = action
     names = {row["id"]: row["provider"].name for row in rows if row["provider"]}
-    name = names.get(pk, "a provider that is no longer listed")
+    name = names.get(pk, _("a provider that is no longer listed"))
     target = reverse("shortlist:index")
     if verb == "save":
-        messages.success(request, "Your notes are saved" if notes_changed else "No notes changed")
+        messages.success(
+            request, _("Your notes are saved") if notes_changed else _("No notes changed")
+        )
     elif pk not in shortlist:
-        messages.error(request, "That provider is not on your shortlist any more")
+        messages.error(request, _("That provider is not on your shortlist any more"))
     elif verb == "remove":
         shortlist.remove(pk)
-        messages.success(request, f"Removed {name} from your shortlist")
+        messages.success(request, _("Removed %(name)s from your shortlist") % {"name": name})
     else:
         moved = shortlist.move(pk, -1 if verb == "up" else 1)
         if moved:
-            messages.success(request, f"Moved {name} {verb}")
+            message = _("Moved %(name)s up") if verb == "up" else _("Moved %(name)s down")
+            messages.success(request, message % {"name": name})
         else:
-            where = "top" if verb == "up" else "bottom"
-            messages.info(request, f"{capfirst(name)} is already at the {where} of your shortlist")
+            message = (
+                _("%(name)s is already at the top of your shortlist")
+                if verb == "up"
+                else _("%(name)s is already at the bottom of your shortlist")
+            )
+            messages.info(request, message % {"name": capfirst(name)})
         target += f"#provider-{pk}"
     return redirect(target)
 
@@ -81,8 +90,8 @@ def add(request):
         return _problem(
             request,
             400,
-            "We could not find that provider",
-            ["They may no longer be listed. Nothing on your shortlist has changed."],
+            _("We could not find that provider"),
+            [_("They may no longer be listed. Nothing on your shortlist has changed.")],
         )
     shortlist = SessionShortlist(request.session)
     try:
@@ -90,16 +99,17 @@ def add(request):
     except ShortlistFull:
         level, message = (
             messages.ERROR,
-            (
-                f"Your shortlist is full. It can hold {MAX_PROVIDERS} providers: remove one "
-                f"before you add {name}"
-            ),
+            _(
+                "Your shortlist is full. It can hold %(limit)s providers: remove one "
+                "before you add %(name)s"
+            )
+            % {"limit": MAX_PROVIDERS, "name": name},
         )
     else:
         level, message = (
-            (messages.SUCCESS, f"Added {name} to your shortlist")
+            (messages.SUCCESS, _("Added %(name)s to your shortlist") % {"name": name})
             if added
-            else (messages.INFO, f"{name} is already on your shortlist")
+            else (messages.INFO, _("%(name)s is already on your shortlist") % {"name": name})
         )
     return _toggled(request, shortlist, pk, level, message)
 
@@ -114,9 +124,11 @@ def remove(request):
     shortlist = SessionShortlist(request.session)
     if shortlist.remove(pk):
         level = messages.SUCCESS
-        message = f"Removed {name or 'a provider that is no longer listed'} from your shortlist"
+        message = _("Removed %(name)s from your shortlist") % {
+            "name": name or _("a provider that is no longer listed")
+        }
     else:
-        level, message = messages.INFO, "That provider was not on your shortlist"
+        level, message = messages.INFO, _("That provider was not on your shortlist")
     return _toggled(request, shortlist, pk, level, message)
 
 
@@ -148,14 +160,14 @@ def share(request):
     shortlist.set_notes(form.notes())
     client_key = request_client_key(request)
     if not shortlist.entries:
-        messages.error(request, NOTHING_TO_SHARE)
+        messages.error(request, str(NOTHING_TO_SHARE))
         return redirect("shortlist:index")
     if not rate_limit_hit(rule=SHARE_LINKS, client_key=client_key):
         return _problem(
             request,
             429,
-            "You have shared a lot of links",
-            ["Try again in an hour. Your shortlist and notes are saved."],
+            _("You have shared a lot of links"),
+            [_("Try again in an hour. Your shortlist and notes are saved.")],
         )
     try:
         shared = shared_shortlist_create(
@@ -164,7 +176,7 @@ def share(request):
             client_key=client_key,
         )
     except NothingToShare:
-        messages.error(request, NOTHING_TO_SHARE)
+        messages.error(request, str(NOTHING_TO_SHARE))
     else:
         shortlist.remember_shared(shared.token)
     return redirect("shortlist:index")
@@ -182,11 +194,11 @@ def revoke(request):
         return _problem(
             request,
             404,
-            "We could not find that link",
-            ["You can only turn off links you made on this device."],
+            _("We could not find that link"),
+            [_("You can only turn off links you made on this device.")],
         )
     shared_shortlist_revoke(shared=shared)
-    messages.success(request, "Link turned off. Anyone who opens it now is told it has stopped")
+    messages.success(request, _("Link turned off. Anyone who opens it now is told it has stopped"))
     return redirect("shortlist:index")
 
 
@@ -198,22 +210,24 @@ def shared(request, token):
         response = _problem(
             request,
             404,
-            "We could not find this shortlist",
-            ["Check the link is complete. If it was sent to you, ask for a new one."],
+            _("We could not find this shortlist"),
+            [_("Check the link is complete. If it was sent to you, ask for a new one.")],
             noindex=True,
         )
     elif not found.is_active():
         if found.is_revoked():
-            title = "This shortlist link has been turned off"
+            title = _("This shortlist link has been turned off")
         else:
-            title = "This shortlist link has expired"
+            title = _("This shortlist link has expired")
         response = _problem(
             request,
             410,
             title,
             [
-                "Shared shortlists work for 90 days unless the person who made them turns them "
-                "off sooner. Ask them for a new link, or search the directory yourself."
+                _(
+                    "Shared shortlists work for 90 days unless the person who made them turns "
+                    "them off sooner. Ask them for a new link, or search the directory yourself."
+                )
             ],
             noindex=True,
         )
@@ -271,8 +285,11 @@ def _bad_provider(request, form):
     return _problem(
         request,
         400,
-        "There is a problem",
-        [form.errors["provider"][0] + ". Nothing on your shortlist has changed."],
+        _("There is a problem"),
+        [
+            _("%(problem)s. Nothing on your shortlist has changed.")
+            % {"problem": form.errors["provider"][0]}
+        ],
     )
 
 

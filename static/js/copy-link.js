@@ -4,6 +4,11 @@
 (function () {
   'use strict'
 
+  // Django's JavaScript catalog (/jsi18n/) defines the globals; without it, the English stands.
+  function gettext (text) {
+    return typeof window.gettext === 'function' ? window.gettext(text) : text
+  }
+
   if (!navigator.clipboard || typeof navigator.clipboard.writeText !== 'function') return
 
   var buttons = document.querySelectorAll('[data-copy-link]')
@@ -14,9 +19,9 @@
     button.hidden = false
     button.addEventListener('click', function () {
       navigator.clipboard.writeText(source.textContent.trim()).then(function () {
-        if (status) status.textContent = 'Link copied. You can paste it into an email or message.'
+        if (status) status.textContent = gettext('Link copied. You can paste it into an email or message.')
       }, function () {
-        if (status) status.textContent = 'Your browser did not let us copy the link. Select it and copy it instead.'
+        if (status) status.textContent = gettext('Your browser did not let us copy the link. Select it and copy it instead.')
       })
     })
   })

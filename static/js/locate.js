@@ -5,6 +5,11 @@
 (function () {
   'use strict'
 
+  // Django's JavaScript catalog (/jsi18n/) defines the globals; without it, the English stands.
+  function gettext (text) {
+    return typeof window.gettext === 'function' ? window.gettext(text) : text
+  }
+
   function init () {
     var block = document.querySelector('.app-locate')
     if (!block || !('geolocation' in navigator)) return
@@ -20,7 +25,7 @@
       event.preventDefault()
       if (busy) return // not `disabled`, which would take a keyboard user's focus away
       busy = true
-      say('Finding your location…')
+      say(gettext('Finding your location…'))
       navigator.geolocation.getCurrentPosition(function (position) {
         form.elements.latitude.value = position.coords.latitude.toFixed(5)
         form.elements.longitude.value = position.coords.longitude.toFixed(5)
@@ -29,8 +34,8 @@
       }, function (error) {
         busy = false
         say(error && error.code === 1
-          ? 'Your browser did not share your location. Enter a postcode or town instead.'
-          : 'We could not find your location. Enter a postcode or town instead.')
+          ? gettext('Your browser did not share your location. Enter a postcode or town instead.')
+          : gettext('We could not find your location. Enter a postcode or town instead.'))
       }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 })
     })
   }

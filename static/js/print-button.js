@@ -5,6 +5,11 @@
 (function () {
   'use strict'
 
+  // Django's JavaScript catalog (/jsi18n/) defines the globals; without it, the English stands.
+  function gettext (text) {
+    return typeof window.gettext === 'function' ? window.gettext(text) : text
+  }
+
   if (typeof window.print !== 'function' || !document.querySelectorAll) return
 
   var containers = document.querySelectorAll('[data-print-button]')
@@ -12,7 +17,7 @@
     var button = document.createElement('button')
     button.type = 'button'
     button.className = 'govuk-button govuk-button--secondary'
-    button.textContent = container.getAttribute('data-print-button') || 'Print this page'
+    button.textContent = container.getAttribute('data-print-button') || gettext('Print this page')
     button.addEventListener('click', function () {
       window.print()
     })

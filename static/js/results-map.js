@@ -18,6 +18,21 @@
 (function () {
   'use strict'
 
+  // Django's JavaScript catalog (/jsi18n/) defines the globals; without it, the English stands.
+  function gettext (text) {
+    return typeof window.gettext === 'function' ? window.gettext(text) : text
+  }
+
+  function ngettext (singular, plural, count) {
+    if (typeof window.ngettext === 'function') return window.ngettext(singular, plural, count)
+    return count === 1 ? singular : plural
+  }
+
+  function interpolate (format, values) {
+    if (typeof window.interpolate === 'function') return window.interpolate(format, values, true)
+    return format.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]) })
+  }
+
   var FIT_MAX_ZOOM = 13 // area-level positions only: never zoom in further to fit
   var DEFAULT_MAX_ZOOM = 16
   var WIDE = '(min-width: 40.0625em)'
@@ -118,7 +133,7 @@
   function popupContent (marker) {
     var content = element('div', 'app-results-map__popup')
     var title = element('p', 'govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-1')
-    var name = marker.name || 'Provider'
+    var name = marker.name || gettext('Provider')
     if (marker.url) {
       var link = element('a', 'govuk-link', name)
       link.href = marker.url
@@ -128,7 +143,8 @@
     }
     content.appendChild(title)
     if (marker.area) {
-      content.appendChild(element('p', 'govuk-body-s govuk-!-margin-bottom-0', 'Based in ' + marker.area))
+      content.appendChild(element('p', 'govuk-body-s govuk-!-margin-bottom-0',
+        interpolate(gettext('Based in %(area)s'), { area: marker.area })))
     }
     return content
   }
@@ -156,7 +172,16 @@
       if (!top || counts[area] > counts[top]) top = area
     }
     var places = Object.keys(counts).length
-    var words = children.length + ' providers ' + (places === 1 ? 'in ' : 'around ') + (top || 'this area')
+    var count = children.length
+    var words
+    if (!top) {
+      words = ngettext('%(count)s provider in this area', '%(count)s providers in this area', count)
+    } else if (places === 1) {
+      words = ngettext('%(count)s provider in %(place)s', '%(count)s providers in %(place)s', count)
+    } else {
+      words = ngettext('%(count)s provider around %(place)s', '%(count)s providers around %(place)s', count)
+    }
+    words = interpolate(words, { count: count, place: top })
     var html = element('span')
     var drawn = element('span', null, String(children.length))
     drawn.setAttribute('aria-hidden', 'true')
@@ -169,7 +194,10 @@
   // Keyboard users: a popup opened from a focused marker takes focus to its
   // link; Escape in the popup, or its close button, returns focus to the marker.
   function manageFocus (map, marker, content) {
-    marker.on('popupopen', function () {
+    marker.on('popupopen', function (event) {
+      var popup = event.popup && event.popup.getElement()
+      var close = popup && popup.querySelector('.leaflet-popup-close-button')
+      if (close) close.setAttribute('aria-label', gettext('Close popup'))
       var icon = marker.getElement()
       var link = content.querySelector('a[href]')
       if (icon && link && document.activeElement === icon) link.focus({ preventScroll: true })
@@ -199,8 +227,7 @@
     layer.on('tileerror', function () {
       failed++
       if (loaded === 0 && failed === 1) {
-        say('The map background could not load, so the map shows the providers without streets. ' +
-          'Every provider is also in the list of results.')
+        say(gettext('The map background could not load, so the map shows the providers without streets. Every provider is also in the list of results.'))
       }
     })
   }
@@ -218,6 +245,7 @@
     var reduceMotion = typeof window.matchMedia === 'function' &&
       window.matchMedia('(prefers-reduced-motion: reduce)').matches
 
+    L.Control.Zoom.mergeOptions({ zoomInTitle: gettext('Zoom in'), zoomOutTitle: gettext('Zoom out') })
     var map = L.map(container, {
       maxZoom: maxZoom, // markercluster needs one, even without a tile layer
       scrollWheelZoom: false,
@@ -244,7 +272,7 @@
         iconCreateFunction: function (group) { return clusterIcon(L, group) }
       })
       for (var i = 0; i < markers.length; i++) {
-        var name = markers[i].name || 'Provider'
+        var name = markers[i].name || gettext('Provider')
         var marker = L.marker([markers[i].lat, markers[i].lon], {
           icon: pinIcon(L, name),
           keyboard: true,
@@ -274,9 +302,9 @@
       return false
     }
     container.setAttribute('role', 'region')
-    container.setAttribute('aria-label',
-      'Map of providers' + (label ? ' near ' + label + ', marked with a circle' : '') +
-      '. The same providers are in the list of results.')
+    container.setAttribute('aria-label', label
+      ? interpolate(gettext('Map of providers near %(place)s, marked with a circle. The same providers are in the list of results.'), { place: label })
+      : gettext('Map of providers. The same providers are in the list of results.'))
     container.setAttribute('data-markers', String(markers.length))
     container.classList.add('app-results-map--ready')
     return true
@@ -293,7 +321,7 @@
     function open () {
       if (started || !panel.open) return
       started = true
-      say('Loading the map…')
+      say(gettext('Loading the map…'))
       Promise.all([loadLeaflet(), fetchData(panel.getAttribute('data-map-url'))])
         .then(function (loaded) {
           say('')
@@ -301,7 +329,7 @@
         })
         .catch(function () {
           container.hidden = true
-          say('The map could not load. Every provider is in the list of results.')
+          say(gettext('The map could not load. Every provider is in the list of results.'))
         })
     }
 

@@ -5,8 +5,11 @@
 (function () {
   'use strict'
 
-  var ADD = 'Add to shortlist'
-  var REMOVE = 'Remove from shortlist'
+  // Django's JavaScript catalog (/jsi18n/) defines the globals; without it, the English stands.
+  function gettext (text) {
+    return typeof window.gettext === 'function' ? window.gettext(text) : text
+  }
+
   var live
 
   function announce (words) {
@@ -23,7 +26,9 @@
   function update (form, result) {
     var button = form.querySelector('button')
     form.action = result.action
-    button.firstChild.nodeValue = result.listed ? REMOVE : ADD
+    button.firstChild.nodeValue = result.listed
+      ? gettext('Remove from shortlist')
+      : gettext('Add to shortlist')
     var counts = document.querySelectorAll('.app-shortlist-count')
     for (var i = 0; i < counts.length; i++) counts[i].textContent = String(result.count)
     announce(result.message)

@@ -18,7 +18,6 @@ from portal.tokens import link_url
 from providers.models import Provider
 
 from ..factories import make_provider
-
 from .conftest import axe_violations
 
 pytestmark = [

@@ -233,7 +233,7 @@ def fixture_postcodes():
 
 def test_fixture_csv_loads_every_row(postcodes):
     expected = fixture_postcodes()
-    assert postcodes == len(expected) == 93
+    assert postcodes == len(expected) == 95
     assert Postcode.objects.count() == len(expected)
     assert set(Postcode.objects.values_list("postcode", flat=True)) == expected
     assert_no_duplicates()
@@ -261,8 +261,8 @@ def test_every_fixture_row_matches_the_independent_conversion(postcodes):
 def test_command_imports_the_fixture_csv(db):
     out, _ = run(CODEPOINT_DEMO)
     assert "Importing postcodes from codepoint_demo.csv" in out
-    assert "Imported 93 postcodes" in out
-    assert Postcode.objects.count() == 93
+    assert "Imported 95 postcodes" in out
+    assert Postcode.objects.count() == 95
     assert_at_cm1_1ae(Postcode.objects.get(postcode="CM1 1AE"))
 
 
@@ -612,9 +612,9 @@ def test_no_progress_bar_at_verbosity_zero(db, tmp_path):
 def test_a_file_with_far_fewer_rows_is_refused_unless_forced(postcodes, tmp_path):
     path = tmp_path / "onspd.csv"
     path.write_text(onspd_text(), newline="")
-    with pytest.raises(CommandError, match="far fewer than the 93 loaded now"):
+    with pytest.raises(CommandError, match="far fewer than the 95 loaded now"):
         run(path)
-    assert Postcode.objects.count() == 93
+    assert Postcode.objects.count() == 95
 
 
 def test_a_plain_csv_cut_off_mid_line_is_refused(postcodes, tmp_path):
@@ -623,4 +623,4 @@ def test_a_plain_csv_cut_off_mid_line_is_refused(postcodes, tmp_path):
     cut.write_bytes(whole[: len(whole) // 2 + 7])  # stops part way through a row
     with pytest.raises(CommandError, match="ends in the middle of a line"):
         run(cut)
-    assert Postcode.objects.count() == 93
+    assert Postcode.objects.count() == 95

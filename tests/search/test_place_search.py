@@ -55,7 +55,7 @@ def test_an_ambiguous_name_offers_each_place_largest_first(places):
         assert find_place(label).label == label
 
 
-@pytest.mark.parametrize("typed", ["Taunton Essex", "Nowhere-on-the-Wold", "Yr Wyddgrug", "x"])
+@pytest.mark.parametrize("typed", ["Taunton Essex", "Nowhere-on-the-Wold", "Trefynwy Essex", "x"])
 def test_unknown_names(places, typed):
     with pytest.raises(PlaceNotFound):
         find_place(typed)
@@ -104,7 +104,7 @@ def test_an_ambiguous_name_asks_which_one(client, places):
         ("🏠", "Enter a postcode, like CM1 1AE, or a town or village, like Chelmsford"),
         ("Robert'); DROP TABLE places_place;--", "Enter a postcode, like CM1 1AE"),
         ("<b>Taunton</b>", "Enter a postcode, like CM1 1AE"),
-        ("Yr Wyddgrug", "We could not find a town or village called Yr Wyddgrug"),
+        ("Trefynwy Essex", "We could not find a town or village called Trefynwy Essex"),
         ("Llanfair Pwllgwyngyll Ynys Môn", "We could not find a town or village called Llanfair"),
         ("Taunton' OR '1'='1", "Enter a postcode, like CM1 1AE"),
     ],
@@ -121,3 +121,30 @@ def test_bad_place_names_get_a_clear_message(client, places, typed, message):
 def test_example_place_and_postcode_are_searchable(client, places, settings):
     for example in (settings.SEARCH_EXAMPLE_POSTCODE, settings.SEARCH_EXAMPLE_PLACE):
         assert client.get(URL, {"postcode": example}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("welsh", "english", "county"),
+    [
+        ("Yr Wyddgrug", "Mold", "Flintshire"),
+        ("Caerdydd", "Cardiff", ""),
+        ("Casnewydd", "Newport", ""),
+        ("Trefdraeth", "Newport", "Pembrokeshire"),
+        ("Y Fflint", "Flint", "Flintshire"),
+    ],
+)
+def test_welsh_names_find_the_same_town(places, welsh, english, county):
+    found = find_place(welsh)
+    town = Place.objects.get(name=english, region="Wales", county=county)
+    assert (found.latitude, found.longitude, found.outward) == (
+        town.latitude,
+        town.longitude,
+        town.outward,
+    )
+
+
+def test_a_search_by_welsh_name_lists_the_same_providers(client, places):
+    make_provider(name="Mold Helpers", base_postcode="CH7 1DA", town="Mold")
+    welsh = client.get(URL, {"postcode": "Yr Wyddgrug"}).content.decode()
+    english = client.get(URL, {"postcode": "Mold"}).content.decode()
+    assert "Mold Helpers" in welsh and "Mold Helpers" in english
