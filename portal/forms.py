@@ -380,6 +380,9 @@ class SignInForm(forms.Form):
 EDITABLE = [
     "summary",
     "description",
+    "summary_cy",
+    "description_cy",
+    "welsh_spoken",
     "contact_name",
     "phone",
     "email",
@@ -463,7 +466,12 @@ class ListingForm(forms.ModelForm):
     class Meta:
         model = Provider
         fields = EDITABLE
-        widgets = {"description": forms.Textarea, "summary": forms.Textarea}
+        widgets = {
+            "description": forms.Textarea,
+            "summary": forms.Textarea,
+            "description_cy": forms.Textarea,
+            "summary_cy": forms.Textarea,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

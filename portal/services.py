@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -98,6 +98,8 @@ def application_submit(*, answers, client_key=""):
     email = answers["account"]["account_email"].lower()
     nation = _nation(where["base_postcode"])
     needs, advice = registration_advice(answers["registration"], nation)
+    with translation.override(settings.LANGUAGE_CODE):
+        staff_advice = str(registration_advice(answers["registration"], nation)[1])
     with transaction.atomic():
         provider = Provider.objects.create(
             name=business["name"],
@@ -127,7 +129,11 @@ def application_submit(*, answers, client_key=""):
         for kind in Check.BASIC_KINDS:
             Check.objects.create(provider=provider, kind=kind, status=Check.Status.NOT_PROVIDED)
         Application.objects.create(
-            provider=provider, email=email, answers=answers, regulation_advice=advice
+            provider=provider,
+            email=email,
+            answers=answers,
+            # Kept for staff, in English; the applicant's email below is in their language.
+            regulation_advice=staff_advice,
         )
         user = _user_model().objects.filter(email__iexact=email).first()
         if user is None:

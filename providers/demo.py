@@ -129,6 +129,14 @@ SUMMARIES = {
     "out-and-about": "Company and transport to get out, try hobbies and meet people nearby.",
 }
 
+# Listings that speak Welsh have their summary in Welsh too.
+SUMMARIES_CY = {
+    "personal-care": "Help gydag ymolchi, gwisgo a pharatoi at y dydd, yn eich cartref eich hun.",
+    "help-at-home": "Glanhau, siopa, prydau bwyd a wyneb cyfeillgar o gwmpas y cartref.",
+    "carer-respite": "Ychydig oriau o seibiant i ofalwyr di-dâl, gan wybod bod y person rydych chi’n gofalu amdano’n ddiogel.",
+    "out-and-about": "Cwmni a chludiant i fynd allan, rhoi cynnig ar ddiddordebau a chwrdd â phobl gerllaw.",
+}
+
 STATUS_WEIGHTS = [
     (Provider.Status.PUBLISHED, 74),
     (Provider.Status.PENDING, 8),
@@ -341,6 +349,8 @@ def _load(seed, progress):
             ),
             "staff_notes": "Demo listing. Staff note: never shown publicly.",
         }
+        defaults["welsh_spoken"] = "Welsh" in defaults["languages"]
+        defaults["summary_cy"] = SUMMARIES_CY[focus] if defaults["welsh_spoken"] else ""
         status = weighted(rng, STATUS_WEIGHTS)
         provider, _ = Provider.objects.update_or_create(slug=slug, defaults=defaults)
         services = rng.sample(categories[focus], k=min(len(categories[focus]), rng.randint(2, 4)))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from places import geo
@@ -25,10 +25,21 @@ from .regulators import regulator_for
 rows_updated = Signal()
 
 
+def in_language(english, welsh):
+    """Words staff or providers wrote in both languages: the Welsh on a Welsh page when there is
+    some, otherwise the English."""
+    return welsh if welsh and get_language() == "cy" else english
+
+
+WELSH_NAME = {"blank": True, "help_text": _("Shown on Welsh pages; the English name if empty")}
+
+
 class ServiceCategory(models.Model):
     name = models.CharField(max_length=80, unique=True)
+    name_cy = models.CharField(_("name in Welsh"), max_length=80, **WELSH_NAME)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
+    description_cy = models.TextField("description in Welsh", blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on public pages")
     regulated = models.BooleanField(
         "personal care (a regulated activity)",
@@ -42,12 +53,13 @@ class ServiceCategory(models.Model):
         verbose_name_plural = "service categories"
 
     def __str__(self):
-        return self.name
+        return in_language(self.name, self.name_cy)
 
 
 class Service(models.Model):
     category = models.ForeignKey(ServiceCategory, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(max_length=120)
+    name_cy = models.CharField(_("name in Welsh"), max_length=120, **WELSH_NAME)
     slug = models.SlugField(max_length=80, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -58,13 +70,14 @@ class Service(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return in_language(self.name, self.name_cy)
 
 
 class Audience(models.Model):
     """Who a provider's services are for: older people, dementia, unpaid carers..."""
 
     name = models.CharField(max_length=80, unique=True)
+    name_cy = models.CharField(_("name in Welsh"), max_length=80, **WELSH_NAME)
     slug = models.SlugField(max_length=80, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -72,7 +85,7 @@ class Audience(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return in_language(self.name, self.name_cy)
 
 
 def _in_sentence(label):
@@ -190,6 +203,20 @@ class Provider(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     summary = models.CharField(max_length=240, help_text="One or two sentences for search results")
     description = models.TextField(blank=True)
+    # The listing in Welsh, all optional: Welsh pages show the English where these are empty.
+    name_cy = models.CharField(_("name in Welsh"), max_length=120, **WELSH_NAME)
+    summary_cy = models.CharField(
+        _("summary in Welsh"),
+        max_length=240,
+        blank=True,
+        help_text=_("One or two sentences in Welsh, if you can; the English is shown if empty"),
+    )
+    description_cy = models.TextField(_("description in Welsh"), blank=True)
+    welsh_spoken = models.BooleanField(
+        _("Welsh spoken"),
+        default=False,
+        help_text=_("You offer your help in Welsh without people having to ask"),
+    )
     legal_form = models.CharField(max_length=20, choices=LegalForm.choices)
     workers = models.PositiveSmallIntegerField(
         _("number of workers"),

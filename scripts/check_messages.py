@@ -33,7 +33,17 @@ def extract(where):
     env = {**os.environ, "DEBUG": "true", "WELSH": "true"}
     for domain, ignores in DOMAINS.items():
         subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", "makemessages", "-d", domain, "-l", "cy", "--no-location"]
+            [
+                sys.executable,
+                "manage.py",
+                "makemessages",
+                "-d",
+                domain,
+                "-l",
+                "cy",
+                "--no-location",
+                "--no-obsolete",
+            ]
             + ignores
             + ["-v", "0"],
             cwd=where,

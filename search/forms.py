@@ -121,6 +121,7 @@ FEATURE_CHOICES = [
     ("direct_payments", _("Accepts Direct Payments")),
     ("checks", _("All four basic checks current")),
     ("registered", _("Registered with the care regulator (CQC or CIW)")),
+    ("welsh", _("Welsh spoken")),
 ]
 WHEN_CHOICES = [
     ("weekdays", _("Weekdays")),
@@ -133,6 +134,7 @@ WHEN_CHOICES = [
 # with the regulator) are worked out from the day each stops being current instead.
 FLAG_FIELDS = {
     "direct_payments": "accepts_direct_payments",
+    "welsh": "welsh_spoken",
     **{value: f"available_{value}" for value, _label in WHEN_CHOICES},
 }
 SORT_CHOICES = [

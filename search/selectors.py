@@ -234,7 +234,7 @@ def summary(count, location, filterset):
     values = {"count": count, "place": location.label}
     if categories := data.get("category"):
         either = _("or")  # "personal care or home help"
-        values["help"] = f" {either} ".join(c.name.lower() for c in categories)
+        values["help"] = f" {either} ".join(str(c).lower() for c in categories)
         words = ngettext(
             "%(count)s provider covers %(place)s for %(help)s",
             "%(count)s providers cover %(place)s for %(help)s",

@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.roles import ADMIN_GROUP, STAFF_GROUP
 from places.gazetteer import import_places
@@ -78,6 +79,15 @@ def staff_client(client, staff_user):
 def no_map_tiles(settings):
     """Tests never fetch map tiles: the map draws markers on a blank background."""
     settings.MAP_TILES_URL = ""
+
+
+@pytest.fixture(autouse=True)
+def english_to_start():
+    """A request leaves its language active in the thread, and reverse() follows it: each test
+    starts in English, as a management command or a new request would."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

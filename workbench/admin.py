@@ -111,12 +111,16 @@ class OfficerProviderAdmin(ImportExportMixin, ProviderAdmin):
     change_form_template = "admin/providers/provider/officer_change_form.html"
     fieldsets = [
         (None, {"fields": ["name", "status_with_link", "summary", "description", "seen_version"]}),
+        (
+            "In Welsh (optional: Welsh pages show the English where these are empty)",
+            {"fields": ["name_cy", "summary_cy", "description_cy"]},
+        ),
         *[
             (title, options)
             for title, options in ProviderAdmin.fieldsets[1:]
             if title != "What they offer"
         ],
-        ("What they offer", {"fields": ["services", "audiences", "languages"]}),
+        ("What they offer", {"fields": ["services", "audiences", "languages", "welsh_spoken"]}),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

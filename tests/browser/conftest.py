@@ -84,3 +84,4 @@ def taxonomy(transactional_db):
     from django.apps import apps
 
     import_module("providers.migrations.0002_seed_taxonomy").seed(apps, None)
+    import_module("providers.migrations.0012_welsh").seed(apps, None)

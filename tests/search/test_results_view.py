@@ -153,6 +153,7 @@ def varied(postcodes, today):
         hourly_rate_min=Decimal("18.00"),
         hourly_rate_max=Decimal("22.00"),
         available_weekends=True,
+        welsh_spoken=True,
         coverage_radius_miles=20,
     )
     add_basic_checks(b)
@@ -193,6 +194,7 @@ def varied(postcodes, today):
         ({"feature": ["direct_payments", "registered"]}, ["A personal care"]),
         ({"when": "evenings"}, ["A personal care"]),
         ({"when": "weekends"}, ["B home help"]),
+        ({"feature": "welsh"}, ["B home help"]),
         ({"when": "overnight"}, ["C both"]),
         ({"when": ["weekends", "overnight"]}, []),
         ({"category": "personal-care", "audience": "dementia"}, ["C both"]),
@@ -214,7 +216,7 @@ def test_facet_counts_say_what_ticking_would_give(client, varied):
     assert facets["category"] == {"personal-care": 2, "help-at-home": 2}
     assert facets["audience"] == {"older-people": 2, "dementia": 2}
     assert facets["cost"] == {"free": 1, "15": 1, "20": 2, "25": 3}
-    assert facets["feature"] == {"direct_payments": 2, "checks": 1, "registered": 1}
+    assert facets["feature"] == {"direct_payments": 2, "checks": 1, "registered": 1, "welsh": 1}
     assert facets["when"]["evenings"] == 1 and facets["when"]["overnight"] == 1
 
 
