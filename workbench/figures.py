@@ -26,7 +26,7 @@ def public_figures(today=None):
     total = public.count()
     current = public.with_basic_checks_current(today).count()
     by_category = [
-        (category.name, category.count)
+        (str(category), category.count)
         for category in ServiceCategory.objects.annotate(
             count=Count("services__providers", filter=_in(public), distinct=True)
         ).order_by("position", "name")
