@@ -7,7 +7,11 @@ ongoing role, introductory agencies and individual care workers",
 https://www.cqc.org.uk/guidance-providers/registration/personal-care-ongoing-role-introductory-agencies-individual-care
 (last updated 26 May 2022). In Wales a domiciliary support service must be registered with Care
 Inspectorate Wales under the Regulation and Inspection of Social Care (Wales) Act 2016, Schedule 1,
-https://www.legislation.gov.uk/anaw/2016/2/schedule/1 ; see also the Welsh Government's "Micro-care
+https://www.legislation.gov.uk/anaw/2016/2/schedule/1 , and CIW's "Guide to registration: Regulation
+and Inspection of Social Care (Wales) Act 2016",
+https://www.careinspectorate.wales/guide-registration-regulation-and-inspection-social-care-wales-act-2016
+("The register we keep provides a public record of those involved in providing care services in
+Wales"); see also the Welsh Government's "Micro-care
 services: engagement report", https://www.gov.wales/micro-care-services-engagement-report-html .
 """
 
