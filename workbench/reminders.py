@@ -5,9 +5,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core.outbox import outbox_queue
+from places.nations import WALES
 from providers.models import Check, Provider, grace_days
 
 from .queue import work_queue
@@ -43,28 +46,56 @@ def _expiry_reminders(today):
         # The nearest reminder point not yet passed: 7 days out, else 30. A run missed on the
         # day itself still reminds, late, and never twice.
         stage = min(days for days in REMINDER_DAYS if days >= days_left)
+        # In Wales, in Welsh first and then English (the Welsh Language Standards).
+        languages = ["cy", settings.LANGUAGE_CODE]
+        if not (settings.WELSH and check.provider.nation == WALES):
+            languages = [settings.LANGUAGE_CODE]
+        emails = [_reminder(check, language) for language in languages]
         yield outbox_queue(
             key=f"expiry:{check.pk}:{check.expires_on}:{stage}",
             to=check.provider.email,
-            subject=f"Your {check.get_kind_display().lower()} runs out on {_day(check.expires_on)}",
-            body=_reminder_body(check),
+            subject=" / ".join(subject for subject, _body in emails),
+            body="\n----------\n\n".join(body for _subject, body in emails),
         )
 
 
-def _reminder_body(check):
-    provider, label = check.provider, check.get_kind_display()
-    send_to = f" at {settings.COUNCIL_EMAIL}" if settings.COUNCIL_EMAIL else ""
-    takedown = check.expires_on + timedelta(days=grace_days() + 1)
-    return (
-        f"Dear {provider.contact_name or provider.name},\n\n"
-        f"The {label.lower()} the council has on record for {provider.name} runs out on "
-        f"{_day(check.expires_on)}.\n\n"
-        f"Please send {settings.COUNCIL_NAME}{send_to} a copy of the new one before then. If we "
-        "do not have it, your listing will show a warning that the check has run out, and it "
-        f"will be taken down on {_day(takedown)}.\n\n"
-        f"Your listing: {settings.SITE_URL}{provider.get_absolute_url()}\n\n"
-        f"{settings.COUNCIL_NAME}\n"
-    )
+def _reminder(check, language):
+    """(subject, body) of a reminder in one language."""
+    with translation.override(language):
+        provider, label = check.provider, str(check.get_kind_display()).lower()
+        welsh = language == "cy"
+        council = settings.COUNCIL_NAME_CY if welsh else settings.COUNCIL_NAME
+        runs_out = date_format(check.expires_on, "j F Y")
+        takedown = date_format(check.expires_on + timedelta(days=grace_days() + 1), "j F Y")
+        words = {"check": label, "name": provider.name, "date": runs_out, "council": council}
+        send = (
+            _("Please send %(council)s (%(email)s) a copy of the new one before then.")
+            % {"council": council, "email": settings.COUNCIL_EMAIL}
+            if settings.COUNCIL_EMAIL
+            else _("Please send %(council)s a copy of the new one before then.")
+            % {"council": council}
+        )
+        subject = _("Your %(check)s runs out on %(date)s") % words
+        body = (
+            _("Dear %(person)s,") % {"person": provider.contact_name or provider.name}
+            + "\n\n"
+            + _("The %(check)s the council has on record for %(name)s runs out on %(date)s.")
+            % words
+            + "\n\n"
+            + send
+            + " "
+            + _(
+                "If we do not have it, your listing will show a warning that the check has run "
+                "out, and it will be taken down on %(date)s."
+            )
+            % {"date": takedown}
+            + "\n\n"
+            + _("Your listing: %(url)s") % {"url": settings.SITE_URL + provider.get_absolute_url()}
+            + "\n\n"
+            + council
+            + "\n"
+        )
+    return subject, body
 
 
 def _digest(today):

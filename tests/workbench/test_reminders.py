@@ -48,6 +48,20 @@ def test_providers_hear_30_and_7_days_before_a_check_runs_out(postcodes, today, 
     assert len(to_provider) == 2  # the 7-day reminder, once
 
 
+def test_providers_in_wales_hear_in_welsh_then_english(postcodes, today):
+    provider = make_provider(name="Gofal Mold", base_postcode="CH7 1DA", email="mair@example.org")
+    add_check(provider, "dbs", expires_on=today + timedelta(days=7))
+    daily()
+    (email,) = [m for m in mail.outbox if m.to == ["mair@example.org"]]
+    welsh, english = email.body.split("----------")
+    assert "Annwyl" in welsh and "Dear" in english
+    assert email.subject.index("yn dod i ben") < email.subject.index("runs out on")
+    months = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst",
+              "Medi", "Hydref", "Tachwedd", "Rhagfyr"]  # fmt: skip
+    assert any(month in welsh for month in months)
+    assert "/cy/" not in english
+
+
 def test_staff_get_one_digest_a_day(postcodes, today):
     make_provider(name="Waiting", status="pending")
     daily()
