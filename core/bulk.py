@@ -15,7 +15,8 @@ from django.utils import timezone
 
 class BulkTable:
     """Insert rows of `given` columns (attribute names) into a model's table; every other column
-    gets the model's default, and `auto_now` fields the time the table was opened."""
+    gets the model's default, and `auto_now` fields the time the table was opened. A unique
+    column with a default (an open data UUID) gets a new default for each row."""
 
     def __init__(self, model, given):
         now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -23,8 +24,12 @@ class BulkTable:
         fields = {field.attname: field for field in model._meta.concrete_fields}
         self.columns = [fields[name].column for name in given]
         self.constants = ()
+        self.fresh = []
         for name, field in fields.items():
             if name in given or field.primary_key:
+                continue
+            if field.unique and callable(field.default):
+                self.fresh.append(field)
                 continue
             if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
                 value = now
@@ -32,13 +37,17 @@ class BulkTable:
                 value = field.get_db_prep_save(field.get_default(), connection)
             self.columns.append(field.column)
             self.constants += (value,)
+        self.columns += [field.column for field in self.fresh]
+
+    def _fresh_values(self):
+        return tuple(field.get_db_prep_save(field.default(), connection) for field in self.fresh)
 
     def insert(self, rows):
         if not rows:
             return
         quote = connection.ops.quote_name
         columns = ", ".join(quote(column) for column in self.columns)
-        rows = [tuple(row) + self.constants for row in rows] if self.constants else rows
+        rows = [tuple(row) + self.constants + self._fresh_values() for row in rows]
         with connection.cursor() as wrapper:
             cursor = wrapper.cursor  # the driver's own: no debug logging, COPY available
             if connection.vendor == "postgresql":

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reports",
     "portal",
     "workbench",
+    "opendata",
     "directory",
 ]
 

@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
 
+from opendata import views as opendata_views
+
 from . import views
 
 admin.site.site_header = "Directory administration"
@@ -22,6 +24,8 @@ public = [
     path("shortlist/", include("shortlist.urls")),
     path("report/", include("reports.urls")),
     path("for-providers/", include("portal.urls")),
+    path("open-data/", opendata_views.page, name="open-data"),
+    path("open-data/listings.csv", opendata_views.listings_csv, name="open-data-csv"),
     # The scripts' words in the page's language (gettext() in static/js/).
     path(
         "jsi18n/",
@@ -35,6 +39,7 @@ urlpatterns = i18n_patterns(*public, prefix_default_language=False) + [
     path("health/live/", views.health_live, name="health-live"),
     path("health/ready/", views.health_ready, name="health-ready"),
     path("csp-report/", views.csp_report, name="csp-report"),
+    path("api/oruk/", include("opendata.urls")),
     path("staff/", include("workbench.urls")),
     # The admin's own front page is the work queue; "All staff tools" (?all=1) shows Django's.
     path("admin/", views.staff_home, name="staff-home"),

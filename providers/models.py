@@ -1,8 +1,9 @@
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.dispatch import Signal
@@ -31,6 +32,9 @@ def in_language(english, welsh):
     return welsh if welsh and get_language() == "cy" else english
 
 
+# Stable public identifiers for open data (Open Referral UK): made once, never changed by edits.
+OPEN_ID = {"default": uuid.uuid4, "unique": True, "editable": False}
+
 WELSH_NAME = {"blank": True, "help_text": _("Shown on Welsh pages; the English name if empty")}
 
 
@@ -38,6 +42,7 @@ class ServiceCategory(models.Model):
     name = models.CharField(max_length=80, unique=True)
     name_cy = models.CharField(_("name in Welsh"), max_length=80, **WELSH_NAME)
     slug = models.SlugField(max_length=80, unique=True)
+    open_id = models.UUIDField("open data ID", **OPEN_ID)
     description = models.TextField(blank=True)
     description_cy = models.TextField("description in Welsh", blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on public pages")
@@ -61,6 +66,7 @@ class Service(models.Model):
     name = models.CharField(max_length=120)
     name_cy = models.CharField(_("name in Welsh"), max_length=120, **WELSH_NAME)
     slug = models.SlugField(max_length=80, unique=True)
+    open_id = models.UUIDField("open data ID", **OPEN_ID)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -79,6 +85,7 @@ class Audience(models.Model):
     name = models.CharField(max_length=80, unique=True)
     name_cy = models.CharField(_("name in Welsh"), max_length=80, **WELSH_NAME)
     slug = models.SlugField(max_length=80, unique=True)
+    open_id = models.UUIDField("open data ID", **OPEN_ID)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -201,6 +208,21 @@ class Provider(models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
+    # Open data IDs of the service and of the business that runs it (Open Referral UK).
+    open_id = models.UUIDField("open data service ID", **OPEN_ID)
+    organization_open_id = models.UUIDField("open data organisation ID", **OPEN_ID)
+    companies_house_number = models.CharField(
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z0-9]{8}$", "Enter the 8-character company number")],
+        help_text="For a limited company or CIC: published as the organisation's identifier",
+    )
+    charity_number = models.CharField(
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{6,8}$", "Enter the charity number, 6 to 8 digits")],
+        help_text="Registered charity number, if it has one",
+    )
     summary = models.CharField(max_length=240, help_text="One or two sentences for search results")
     description = models.TextField(blank=True)
     # The listing in Welsh, all optional: Welsh pages show the English where these are empty.

@@ -71,6 +71,7 @@ def test_the_400_page_is_plain_and_says_nothing_was_saved(visitor):
             "/for-providers/sign-in/MQ/x-y/",
             "/for-providers/your-listing/",
         ]
+        + ["/api/oruk/services", "/api/oruk/taxonomy_terms", "/open-data/listings.csv"]
     ),
     content_type=st.sampled_from(
         [

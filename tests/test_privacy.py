@@ -59,6 +59,13 @@ def public_pages(client, provider):
         reverse("reports:report", args=[provider.slug]),
         reverse("guidance:index"),
         reverse("guidance:checks"),
+        reverse("open-data"),
+        reverse("open-data-csv"),
+        "/api/oruk/services?full=true&per_page=100",
+        f"/api/oruk/services/{provider.open_id}",
+        f"/api/oruk/organizations/{provider.organization_open_id}",
+        "/api/oruk/organizations?full=true",
+        "/api/oruk/service_at_locations",
     ]
 
 
@@ -105,6 +112,9 @@ PLACES = [
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
+MODIFIED = re.compile(r'"last_modified": "[^"]*"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^,]*')
+
+
 def everything_public(client, provider):
     """Every public response that could depend on where the provider is: each search in three
     orders with and without filters (list, counts and map JSON all in the page) and the profile.
@@ -115,6 +125,9 @@ def everything_public(client, provider):
             response = client.get(reverse("search:results"), {"postcode": place, **extra})
             pages.append(TOKEN.sub("", response.content.decode()))
     pages.append(TOKEN.sub("", client.get(provider.get_absolute_url()).content.decode()))
+    # Open data too; its "last modified" times say that something changed, never where.
+    for url in [f"/api/oruk/services/{provider.open_id}", reverse("open-data-csv")]:
+        pages.append(MODIFIED.sub("", client.get(url).content.decode()))
     return pages
 
 

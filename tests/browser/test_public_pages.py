@@ -24,6 +24,7 @@ def listing(postcodes):
         reverse("home"),
         reverse("about"),
         reverse("accessibility"),
+        reverse("open-data"),
         reverse("search:results") + "?postcode=CM1+1RW",
         reverse("search:results") + "?postcode=ZZ99+9ZZ",
         "/no-such-page/",

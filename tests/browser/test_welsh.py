@@ -97,6 +97,7 @@ def test_each_page_switches_to_welsh_and_back(live_server, page, listing):
         reverse("reports:report", args=[listing.slug]),
         reverse("about"),
         reverse("accessibility"),
+        reverse("open-data"),
     ]
     for path in paths:
         page.goto(base + path)

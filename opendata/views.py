@@ -1,0 +1,308 @@
+"""The Open Referral UK 3.0 API under /api/oruk/: read-only, published listings only (through
+`Provider.public_objects`, as every public page), no key, open to any origin."""
+
+import json
+import math
+import uuid
+from datetime import datetime, time
+from pathlib import Path
+
+from django.db.models import Q
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import override
+from django.views.decorators.http import condition, require_GET
+
+from providers.changes import current_token
+from providers.models import Audience, Provider, Service, ServiceCategory
+
+from . import oruk
+
+SCHEMA = Path(__file__).parent / "schema"
+PER_PAGE_DEFAULT, PER_PAGE_MAX, PAGE_MAX = 20, 100, 1_000_000
+MAX_TEXT = 200
+
+
+class BadParameter(Exception):
+    pass
+
+
+def _error(status, error, message):
+    response = JsonResponse({"error": error, "message": message}, status=status)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _etag(request, *args, **kwargs):
+    token = current_token()
+    return f"oruk-{token}" if token else None
+
+
+def api_view(view):
+    """GET only, English, a 400 or 404 as {error, message}, CORS open, and a 304 for a client
+    that has this version of the directory already (ETag)."""
+
+    @require_GET
+    def wrapped(request, *args, **kwargs):
+        try:
+            with override("en-gb"):
+                response = view(request, *args, **kwargs)
+        except BadParameter as problem:
+            return _error(400, "Bad request", str(problem))
+        except LookupError:
+            return _error(404, "Not found", "There is nothing with that id in this directory.")
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    wrapped.__name__ = view.__name__
+    return condition(etag_func=_etag)(wrapped)
+
+
+# Parameters ---------------------------------------------------------------------------------------
+
+
+def _text(request, name):
+    value = request.GET.get(name, "")
+    if len(value) > MAX_TEXT or "\x00" in value:
+        raise BadParameter(f"{name} must be plain text of {MAX_TEXT} characters or fewer.")
+    return value.strip()
+
+
+def _whole(request, name, default, low, high):
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadParameter(f"{name} must be a whole number from {low} to {high}.")
+    return int(raw)
+
+
+def _uuid(request, name):
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return None
+    try:
+        return uuid.UUID(raw[:64])
+    except ValueError:
+        raise BadParameter(f"{name} must be a UUID.") from None
+
+
+def _yes_no(request, name):
+    raw = request.GET.get(name, "").lower()
+    if raw not in ("", "true", "false"):
+        raise BadParameter(f"{name} must be true or false.")
+    return raw == "true"
+
+
+def _since(request):
+    raw = request.GET.get("modified_after", "")
+    if raw == "":
+        return None
+    try:
+        moment = parse_datetime(raw[:40]) or (
+            (day := parse_date(raw[:40])) and datetime.combine(day, time.min)
+        )
+    except ValueError:
+        moment = None
+    if not moment:
+        raise BadParameter(
+            "modified_after must be a date or date and time, like 2026-11-30T09:00:00Z."
+        )
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _format(request):
+    value = request.GET.get("format", "json")
+    if value not in ("json", "ndjson"):
+        raise BadParameter("format must be json or ndjson.")
+    return value
+
+
+def _page(request, items, serialize):
+    """The page envelope exactly as the standard gives it, or every item as NDJSON."""
+    if _format(request) == "ndjson":
+        lines = (json.dumps(serialize(item)) + "\n" for item in items.iterator(chunk_size=500))
+        return StreamingHttpResponse(lines, content_type="application/x-ndjson")
+    per_page = _whole(request, "per_page", PER_PAGE_DEFAULT, 1, PER_PAGE_MAX)
+    number = _whole(request, "page", 1, 1, PAGE_MAX)
+    total = items.count()
+    pages = max(math.ceil(total / per_page), 1)
+    contents = [serialize(item) for item in items[(number - 1) * per_page : number * per_page]]
+    return JsonResponse(
+        {
+            "total_items": total,
+            "total_pages": pages,
+            "page_number": number,
+            "size": len(contents),
+            "first_page": number == 1,
+            "last_page": number >= pages,
+            "empty": not contents,
+            "contents": contents,
+        }
+    )
+
+
+# Endpoints ----------------------------------------------------------------------------------------
+
+
+@api_view
+def root(request):
+    return JsonResponse(
+        {
+            "version": "3.0",
+            "profile": "https://openreferraluk.org/specifications/3.0",
+            "openapi_url": request.build_absolute_uri(reverse("oruk:openapi")),
+        }
+    )
+
+
+@require_GET
+def openapi(request):
+    response = FileResponse((SCHEMA / "openapi.json").open("rb"), content_type="application/json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _services(request):
+    """The public listings the query asks for, in a stable order for paging."""
+    listings = Provider.public_objects.prefetch_related(
+        "checks", "reviews", "districts", "audiences", "services__category"
+    ).order_by("pk")
+    if search := _text(request, "search"):
+        listings = listings.filter(Q(name__icontains=search) | Q(summary__icontains=search))
+    if term := _uuid(request, "taxonomy_term_id"):
+        listings = listings.filter(
+            Q(services__open_id=term)
+            | Q(services__category__open_id=term)
+            | Q(audiences__open_id=term)
+        ).distinct()
+    if taxonomy := _uuid(request, "taxonomy_id"):
+        if taxonomy not in oruk.TAXONOMIES:
+            raise BadParameter("taxonomy_id is not a taxonomy of this directory.")
+        field = "services" if taxonomy == oruk.HELP_TAXONOMY else "audiences"
+        listings = listings.filter(**{f"{field}__isnull": False}).distinct()
+    if organization := _uuid(request, "organization_id"):
+        listings = listings.filter(organization_open_id=organization)
+    if since := _since(request):
+        listings = listings.filter(updated_at__gte=since)
+    return listings
+
+
+@api_view
+def services(request):
+    full = _yes_no(request, "full") and not _yes_no(request, "minimal")
+    today = timezone.localdate()
+    return _page(
+        request, _services(request), lambda p: oruk.service_json(p, full=full, today=today)
+    )
+
+
+@api_view
+def service(request, pk):
+    listing = _services(request).filter(open_id=pk).first()
+    if listing is None:
+        raise LookupError(pk)
+    return JsonResponse(oruk.service_json(listing, full=not _yes_no(request, "minimal")))
+
+
+@api_view
+def organizations(request):
+    full = _yes_no(request, "full")
+    return _page(request, _services(request), lambda p: oruk.organization_json(p, full=full))
+
+
+@api_view
+def organization(request, pk):
+    listing = Provider.public_objects.filter(organization_open_id=pk).first()
+    if listing is None:
+        raise LookupError(pk)
+    data = oruk.organization_json(listing)
+    data["services"] = [oruk.service_json(listing, full=False)]
+    return JsonResponse(data)
+
+
+@api_view
+def taxonomies(request):
+    ids = list(oruk.TAXONOMIES)
+    return _list_page(request, ids, oruk.taxonomy_json)
+
+
+@api_view
+def taxonomy(request, pk):
+    if pk not in oruk.TAXONOMIES:
+        raise LookupError(pk)
+    return JsonResponse(oruk.taxonomy_json(pk))
+
+
+@api_view
+def taxonomy_terms(request):
+    terms = oruk.all_terms()
+    if taxonomy := _uuid(request, "taxonomy_id"):
+        terms = [t for t in terms if oruk.term_json(t)["taxonomy_id"] == str(taxonomy)]
+    if search := _text(request, "search").lower():
+        terms = [t for t in terms if search in t.name.lower()]
+    return _list_page(request, terms, oruk.term_json)
+
+
+@api_view
+def taxonomy_term(request, pk):
+    for model in (ServiceCategory, Service, Audience):
+        term = model.objects.filter(open_id=pk).first()
+        if term is not None:
+            return JsonResponse(oruk.term_json(term))
+    raise LookupError(pk)
+
+
+@api_view
+def service_at_locations(request):
+    # Providers come to people's homes and their own bases are private: no locations are
+    # published, so this is always an empty page (after checking the parameters).
+    _services(request)
+    return _list_page(request, [], lambda item: item)
+
+
+@api_view
+def service_at_location(request, pk):
+    raise LookupError(pk)
+
+
+def _list_page(request, items, serialize):
+    """A page of an in-memory list (the taxonomy is small)."""
+
+    class Items(list):
+        def count(self):
+            return len(self)
+
+        def iterator(self, chunk_size=None):
+            return iter(self)
+
+    return _page(request, Items(items), serialize)
+
+
+def not_found(request, *args, **kwargs):
+    return _error(404, "Not found", "There is no such endpoint in this API.")
+
+
+# The Open data page and the CSV ---------------------------------------------------------------
+
+
+def page(request):
+    from .export import COLUMNS
+
+    return render(request, "opendata/index.html", {"columns": COLUMNS})
+
+
+@condition(etag_func=lambda request: f"csv-{current_token()}" if current_token() else None)
+@require_GET
+def listings_csv(request):
+    from .export import listings_csv as build
+
+    with override("en-gb"):
+        body = build()
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="care-directory-listings.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
