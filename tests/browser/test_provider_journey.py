@@ -108,7 +108,9 @@ def test_apply_sign_in_propose_and_approve(live_server, browser, postcodes, staf
     officer.fill("#id_username", "officer")
     officer.fill("#id_password", "officer-password")
     officer.get_by_role("button", name="Log in").click()
-    work = Steps(officer)
+    # Django's own admin pages are not held to axe here (see the accessibility statement);
+    # the workbench's proposal page below is.
+    work = Steps(officer, axe=False)
     work.click(officer.get_by_role("link", name="Ruth's Helping Hands"))
     today = timezone.localdate()
     for row in range(4):
@@ -140,6 +142,7 @@ def test_apply_sign_in_propose_and_approve(live_server, browser, postcodes, staf
 
     # The officer approves it from the work queue.
     officer.goto(base + reverse("workbench:queue"))
+    work.axe = True
     work.click(officer.get_by_role("link", name=re.compile("Ruth's Helping Hands: 1 change")))
     assert "01632 960999" in officer.locator("ins").first.inner_text()
     officer.get_by_label("Approve: put these changes on the listing").check()
