@@ -27,6 +27,7 @@ KEYS = {
     "results_per_search",
     "page_kb",
     "map_kb",
+    "oruk_services_per_page_100",
     "search_places",
     "sampled_postcodes",
     "build_seconds",
@@ -45,6 +46,7 @@ def test_benchmark_runs_at_tiny_sizes(postcodes, monkeypatch):
     report = json.loads(out.getvalue())
     assert set(report) == KEYS
     assert report["providers"] == {"small": 40, "large": 80}
+    assert report["oruk_services_per_page_100"]["large"]["median"] > 0
     for size in ("search_small_ms", "search_large_ms"):
         for kind in ("first", "repeat"):
             assert set(report[size][kind]) >= {"median", "p95", "mean"}

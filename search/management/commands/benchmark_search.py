@@ -98,10 +98,12 @@ class Command(BaseCommand):
                 places = self.choose_places(client, postcodes)
                 self.info("Search places: " + ", ".join(pc for pc, _ in places))
                 small_runs = self.time_searches(client, places, requests)
+                oruk_small = self.time_oruk(client, requests)
                 build_large = builder.add(large - small)
                 snapshot_large = self.time_snapshot()
                 settle()
                 large_runs = self.time_searches(client, places, requests)
+                oruk_large = self.time_oruk(client, requests)
                 home_times = self.time_home(client, requests)
                 if profile:
                     self.profile(client, places)
@@ -142,6 +144,9 @@ class Command(BaseCommand):
                 {"postcode": postcode, "filters": urlencode(filters)}
                 for postcode, filters in places
             ],
+            # The open data API's /services, 100 fully nested services a page, pages spread
+            # through the whole directory.
+            "oruk_services_per_page_100": {"small": oruk_small, "large": oruk_large},
             "sampled_postcodes": len(postcodes),
             "build_seconds": {"small": round(build_small, 1), "large": round(build_large, 1)},
             "snapshot": {"small": snapshot_small, "large": snapshot_large},
@@ -289,6 +294,21 @@ class Command(BaseCommand):
             f"it holds {megabytes} MB"
         )
         return {"seconds": seconds, "megabytes": megabytes}
+
+    def time_oruk(self, client, requests):
+        url = "/api/oruk/services?per_page=100&full=true&page="
+        pages = client.get(url + "1").json()["total_pages"]
+        times, sizes = [], []
+        for n in range(requests):
+            page = 1 + (n * 7919) % pages  # spread over the whole directory
+            begun = time.perf_counter()
+            response = client.get(url + str(page))
+            times.append((time.perf_counter() - begun) * 1000)
+            sizes.append(len(response.content) / 1024)
+            if response.status_code != 200:
+                raise CommandError(f"/api/oruk/services answered {response.status_code}")
+        self.info(f"Timed {requests} pages of /api/oruk/services")
+        return {**summarise(times), "page_kb": round(statistics.median(sizes), 1)}
 
     def time_home(self, client, requests):
         for _ in range(WARM_UP_REQUESTS):
