@@ -123,6 +123,29 @@ def service_json(provider, *, full=True, today=None):
     return _clean(data)
 
 
+def service_at_location_json(provider, *, full=False):
+    """The listing at its public area: the centre of its postcode sector, as on the map."""
+    area = part_id(provider.open_id, "area")
+    location = {
+        "id": area,
+        "location_type": "virtual",
+        "name": f"Based in {provider.area_label}",
+        "description": "The centre of the postcode sector the provider is based in, not an "
+        "address: providers come to people's homes.",
+        "latitude": provider.area_latitude,
+        "longitude": provider.area_longitude,
+    }
+    data = {
+        "id": str(provider.open_id),  # one per service, so it shares the service's ID
+        "service_id": str(provider.open_id),
+        "location_id": area,
+        "location": _clean(location),
+    }
+    if full:
+        data["service"] = service_json(provider, full=False)
+    return data
+
+
 def _fees(provider):
     if provider.is_free:
         return "Free"

@@ -16,8 +16,12 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import override
 from django.views.decorators.http import condition, require_GET
 
+from places import geo
+from places.models import Postcode, PostcodeNotFound
+from places.postcodes import InvalidPostcode
 from providers.changes import current_token
 from providers.models import Audience, Provider, Service, ServiceCategory
+from search import snapshot
 
 from . import oruk
 
@@ -256,17 +260,43 @@ def taxonomy_term(request, pk):
     raise LookupError(pk)
 
 
+def _covering(request, listings):
+    """With `postcode`, only who covers it by the directory's own rules (travel radius from the
+    public area centre, or a listed district), as a search does; `proximity` (metres) also
+    limits how far their public area centre may be."""
+    raw = _text(request, "postcode")
+    proximity = _whole(request, "proximity", None, 1, 500_000)
+    if not raw:
+        if proximity:
+            raise BadParameter("proximity needs a postcode.")
+        return listings
+    try:
+        location = Postcode.objects.locate(raw)
+    except (InvalidPostcode, PostcodeNotFound):
+        raise BadParameter("postcode must be a UK postcode, like CM1 1AE.") from None
+    now = snapshot.current()
+    rows, distance_sq = now.covering(location)
+    if proximity:
+        reach = proximity / 1609.344 / geo.MILES_PER_DEGREE
+        rows = rows[distance_sq <= reach * reach]
+    return listings.filter(pk__in=[now.listings[row].pk for row in rows.tolist()])
+
+
 @api_view
 def service_at_locations(request):
-    # Providers come to people's homes and their own bases are private: no locations are
-    # published, so this is always an empty page (after checking the parameters).
-    _services(request)
-    return _list_page(request, [], lambda item: item)
+    # One for each listing: its public area (the centre of its postcode sector, as on the map),
+    # never the base; providers come to people.
+    full = _yes_no(request, "full")
+    listings = _covering(request, _services(request))
+    return _page(request, listings, lambda p: oruk.service_at_location_json(p, full=full))
 
 
 @api_view
 def service_at_location(request, pk):
-    raise LookupError(pk)
+    listing = _services(request).filter(open_id=pk).first()
+    if listing is None:
+        raise LookupError(pk)
+    return JsonResponse(oruk.service_at_location_json(listing, full=True))
 
 
 def _list_page(request, items, serialize):

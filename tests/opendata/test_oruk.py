@@ -94,7 +94,32 @@ def test_other_endpoints_match_the_schema(client, listings):
     for term in terms["contents"]:
         valid(term, "taxonomy_term.json")
     valid(get(client, f"taxonomy_terms/{terms['contents'][0]['id']}"), "taxonomy_term.json")
-    valid(get(client, "service_at_locations"), "service_at_location_list.json")
+    at = valid(get(client, "service_at_locations", full="true"), "service_at_location_list.json")
+    for item in at["contents"]:
+        valid(item, "service_at_location.json")
+    one = valid(get(client, f"service_at_locations/{bravo.open_id}"), "service_at_location.json")
+    assert one["location"]["latitude"] == bravo.area_latitude  # the sector centre, never the base
+
+
+def test_postcode_and_proximity_follow_the_coverage_rules(client, listings):
+    """Who covers the postcode, as the search says, not just who is near it."""
+    far = make_provider(name="Taunton Help", base_postcode="TA1 1NR", coverage_radius_miles=5)
+    names = [
+        s["service"]["name"]
+        for s in get(client, "service_at_locations", postcode="CM1 1AE", full="true")["contents"]
+    ]
+    assert sorted(names) == ["Alpha Care", "Bravo Help"]
+    near = get(client, "service_at_locations", postcode="CM1 1AE", proximity="1500", full="true")
+    assert [s["service"]["name"] for s in near["contents"]] == ["Alpha Care"]
+    taunton = get(client, "service_at_locations", postcode="TA1 1NR")
+    assert [s["service_id"] for s in taunton["contents"]] == [str(far.open_id)]
+    for bad in [
+        {"postcode": "ZZ99 9ZZ"},
+        {"postcode": "<script>"},
+        {"proximity": "10"},
+        {"postcode": "CM1 1AE", "proximity": "-5"},
+    ]:
+        assert get(client, "service_at_locations", status=400, **bad)["error"] == "Bad request"
 
 
 def test_filters(client, listings):
