@@ -19,7 +19,7 @@ from django.views.decorators.http import condition, require_GET
 from places import geo
 from places.models import Postcode, PostcodeNotFound
 from places.postcodes import InvalidPostcode
-from providers.changes import current_token
+from providers.changes import changed_at, current_token
 from providers.models import Audience, Provider, Service, ServiceCategory
 from search import snapshot
 
@@ -45,6 +45,10 @@ def _etag(request, *args, **kwargs):
     return f"oruk-{token}" if token else None
 
 
+def _last_modified(request, *args, **kwargs):
+    return changed_at()
+
+
 def api_view(view):
     """GET only, English, a 400 or 404 as {error, message}, CORS open, and a 304 for a client
     that has this version of the directory already (ETag)."""
@@ -62,7 +66,7 @@ def api_view(view):
         return response
 
     wrapped.__name__ = view.__name__
-    return condition(etag_func=_etag)(wrapped)
+    return condition(etag_func=_etag, last_modified_func=_last_modified)(wrapped)
 
 
 # Parameters ---------------------------------------------------------------------------------------

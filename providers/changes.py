@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.utils import timezone
 
 from places.postcodes import InvalidPostcode, PostcodeValue
 
@@ -64,9 +65,9 @@ _local = threading.local()  # per thread, as Django's connections are
 
 
 def _store_new_token():
-    token = uuid.uuid4().hex
-    if not DirectoryVersion.objects.filter(pk=1).update(token=token):
-        DirectoryVersion.objects.update_or_create(pk=1, defaults={"token": token})
+    values = {"token": uuid.uuid4().hex, "changed_at": timezone.now()}
+    if not DirectoryVersion.objects.filter(pk=1).update(**values):
+        DirectoryVersion.objects.update_or_create(pk=1, defaults=values)
 
 
 def _waiting_token():
@@ -108,6 +109,11 @@ def current_token():
         cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608 - our own table
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def changed_at():
+    """When the directory last changed (None before its first change)."""
+    return DirectoryVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
 
 
 # What changed -----------------------------------------------------------------------------------

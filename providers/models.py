@@ -856,6 +856,8 @@ class DirectoryVersion(models.Model):
     """
 
     token = models.CharField(max_length=32)
+    # When it last changed: open data's Last-Modified.
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "search_directoryversion"  # where it was first created; kept so no data moves

@@ -186,9 +186,13 @@ def test_a_suspended_listing_leaves_every_endpoint(client, listings, staff_user)
 def test_a_conditional_request_gets_304_until_the_directory_changes(client, listings):
     first = client.get(API + "services")
     assert client.get(API + "services", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    since = first["Last-Modified"]
+    assert client.get(API + "services", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
     listings[1].summary = "New words"
     listings[1].save()
     assert client.get(API + "services", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    # Last-Modified has a resolution of a second: a change within the same second as the
+    # last one is caught by the ETag above.
 
 
 def test_nothing_private_is_published(client, listings):
