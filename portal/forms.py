@@ -112,6 +112,73 @@ class ServiceField(forms.ModelMultipleChoiceField):
         return f"{service.category.name}: {service.name}"
 
 
+# Questions applying and updating a listing both ask --------------------------------------------
+
+
+def services_field(**extra):
+    """The services picker; its choices are set per form (`service_choices()`)."""
+    return ServiceField(
+        label=_("What help do you give?"),
+        queryset=Service.objects.none(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Select at least one kind of help you give"),
+            "invalid_choice": _("Select the help you give from the list"),
+            "invalid_pk_value": _("Select the help you give from the list"),
+        },
+        **extra,
+    )
+
+
+def audiences_field(**extra):
+    return forms.ModelMultipleChoiceField(
+        label=_("Who do you help?"),
+        queryset=Audience.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Select who you help from the list"),
+            "invalid_pk_value": _("Select who you help from the list"),
+        },
+        **extra,
+    )
+
+
+def availability_field(**extra):
+    return forms.MultipleChoiceField(
+        label=_("When can you help?"),
+        choices=AVAILABILITY,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Select at least one time you can help"),
+            "invalid_choice": _("Select when you can help from the list"),
+        },
+        **extra,
+    )
+
+
+def tidy_phone(phone):
+    """A phone number with its spaces tidied, or a ValidationError."""
+    phone = " ".join(phone.split())
+    if phone and not PHONE.fullmatch(phone):
+        raise forms.ValidationError(gettext("Enter a phone number, like 01632 960 001"))
+    return phone
+
+
+def check_rates(form, *, free):
+    """No rates for free help, and the highest rate at least the lowest."""
+    low, high = form.cleaned_data.get("hourly_rate_min"), form.cleaned_data.get("hourly_rate_max")
+    if free and (low or high):
+        form.add_error("hourly_rate_min", gettext("Leave the rates empty if your help is free"))
+    if low is not None and high is not None and low > high:
+        form.add_error(
+            "hourly_rate_max",
+            gettext("The highest rate must be the same as or more than the lowest"),
+        )
+
+
 # The application, one question page at a time ---------------------------------------------------
 
 
@@ -151,30 +218,8 @@ class BusinessForm(forms.Form):
 
 class OfferForm(forms.Form):
     title = _("What you offer")
-    services = ServiceField(
-        label=_("What help do you give?"),
-        help_text=_("Select all that apply"),
-        queryset=Service.objects.none(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": _("Select at least one kind of help you give"),
-            "invalid_choice": _("Select the help you give from the list"),
-            "invalid_pk_value": _("Select the help you give from the list"),
-        },
-    )
-    audiences = forms.ModelMultipleChoiceField(
-        label=_("Who do you help?"),
-        help_text=_("Select all that apply, or none if you help anyone"),
-        queryset=Audience.objects.all(),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": _("Select who you help from the list"),
-            "invalid_pk_value": _("Select who you help from the list"),
-        },
-    )
+    services = services_field(help_text=_("Select all that apply"))
+    audiences = audiences_field(help_text=_("Select all that apply, or none if you help anyone"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -233,35 +278,19 @@ class CostForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        low, high = cleaned.get("hourly_rate_min"), cleaned.get("hourly_rate_max")
-        if cleaned.get("is_free") == "yes" and (low or high):
-            self.add_error("hourly_rate_min", gettext("Leave the rates empty if your help is free"))
-        elif (
+        check_rates(self, free=cleaned.get("is_free") == "yes")
+        if (
             cleaned.get("is_free") == "no"
-            and low is None
-            and "hourly_rate_min" not in (self.errors)
+            and cleaned.get("hourly_rate_min") is None
+            and "hourly_rate_min" not in self.errors
         ):
             self.add_error("hourly_rate_min", gettext("Enter your lowest hourly rate"))
-        if low is not None and high is not None and low > high:
-            self.add_error(
-                "hourly_rate_max",
-                gettext("The highest rate must be the same as or more than the lowest"),
-            )
         return cleaned
 
 
 class WhenForm(forms.Form):
     title = _("When you work")
-    availability = forms.MultipleChoiceField(
-        label=_("When can you help?"),
-        help_text=_("Select all that apply"),
-        choices=AVAILABILITY,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": _("Select at least one time you can help"),
-            "invalid_choice": _("Select when you can help from the list"),
-        },
-    )
+    availability = availability_field(help_text=_("Select all that apply"))
     languages = text(
         _("Languages you speak"),
         200,
@@ -291,10 +320,7 @@ class ContactForm(forms.Form):
     )
 
     def clean_phone(self):
-        phone = " ".join(self.cleaned_data["phone"].split())
-        if phone and not PHONE.fullmatch(phone):
-            raise forms.ValidationError(gettext("Enter a phone number, like 01632 960 001"))
-        return phone
+        return tidy_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
@@ -422,28 +448,8 @@ class ListingForm(forms.ModelForm):
     none), so a second window cannot quietly undo the first."""
 
     seen_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-    services = ServiceField(
-        label=_("What help do you give?"),
-        queryset=Service.objects.none(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": _("Select at least one kind of help you give"),
-            "invalid_choice": _("Select the help you give from the list"),
-            "invalid_pk_value": _("Select the help you give from the list"),
-        },
-    )
-    audiences = forms.ModelMultipleChoiceField(
-        label=_("Who do you help?"),
-        queryset=Audience.objects.all(),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": _("Select who you help from the list"),
-            "invalid_pk_value": _("Select who you help from the list"),
-        },
-    )
+    services = services_field()
+    audiences = audiences_field()
     phone = text(_("Phone"), 30, required=False)
     website = forms.URLField(
         required=False,
@@ -453,15 +459,7 @@ class ListingForm(forms.ModelForm):
     )
     is_free = yes_no_bool(_("Is your help free of charge?"))
     accepts_direct_payments = yes_no_bool(_("Can people pay you with a Direct Payment?"))
-    availability = forms.MultipleChoiceField(
-        label=_("When can you help?"),
-        choices=AVAILABILITY,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": _("Select at least one time you can help"),
-            "invalid_choice": _("Select when you can help from the list"),
-        },
-    )
+    availability = availability_field()
 
     class Meta:
         model = Provider
@@ -491,21 +489,11 @@ class ListingForm(forms.ModelForm):
                 field.error_messages["max_length"] = _max_length_message(label, field.max_length)
 
     def clean_phone(self):
-        phone = " ".join(self.cleaned_data["phone"].split())
-        if phone and not PHONE.fullmatch(phone):
-            raise forms.ValidationError(gettext("Enter a phone number, like 01632 960 001"))
-        return phone
+        return tidy_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
-        low, high = cleaned.get("hourly_rate_min"), cleaned.get("hourly_rate_max")
-        if cleaned.get("is_free") and (low or high):
-            self.add_error("hourly_rate_min", gettext("Leave the rates empty if your help is free"))
-        if low is not None and high is not None and low > high:
-            self.add_error(
-                "hourly_rate_max",
-                gettext("The highest rate must be the same as or more than the lowest"),
-            )
+        check_rates(self, free=bool(cleaned.get("is_free")))
         return cleaned
 
     def _post_clean(self):

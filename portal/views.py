@@ -283,24 +283,28 @@ def _checks(provider):
     return [(kind, Check.Kind(kind).label, found.get(kind)) for kind in kinds]
 
 
-@listing_required
-def listing(request):
-    provider = owned_listing(request)
+def _listing_page(request, provider, *, status=200, **forms_shown):
+    """The provider's own page; a form sent back with its mistakes replaces the blank one."""
     pending = provider.proposals.filter(status=ProposedChange.Status.PENDING).first()
-    decided = provider.proposals.exclude(status=ProposedChange.Status.PENDING).order_by(
-        "-decided_at"
-    )[:3]
-    figures = ProviderFigures.objects.filter(provider=provider).first()
+    decided = provider.proposals.exclude(status=ProposedChange.Status.PENDING)
     context = {
         "provider": provider,
         "checks": _checks(provider),
         "pending": pending,
         "pending_rows": diff_rows(pending) if pending else [],
-        "decided": decided,
-        "figures_form": forms.FiguresForm(instance=figures),
-        "renewal_form": forms.RenewalForm(),
+        "decided": decided.order_by("-decided_at")[:3] if status == 200 else [],
+        **forms_shown,
     }
-    return _private(render(request, "portal/listing.html", context))
+    if "figures_form" not in context:
+        figures = ProviderFigures.objects.filter(provider=provider).first()
+        context["figures_form"] = forms.FiguresForm(instance=figures)
+    context.setdefault("renewal_form", forms.RenewalForm())
+    return _private(render(request, "portal/listing.html", context, status=status))
+
+
+@listing_required
+def listing(request):
+    return _listing_page(request, owned_listing(request))
 
 
 @listing_required
@@ -385,19 +389,13 @@ def renewal(request):
             form.add_error(None, _refusal(error, provider))
         else:
             return redirect(reverse("portal:listing") + "#changes")
-    context = {
-        "provider": provider,
-        "checks": _checks(provider),
-        "pending": pending,
-        "pending_rows": diff_rows(pending) if pending else [],
-        "decided": [],
-        "figures_form": forms.FiguresForm(
-            instance=ProviderFigures.objects.filter(provider=provider).first()
-        ),
-        "renewal_form": form,
-        "renewal_kind": request.POST.get("kind", ""),
-    }
-    return _private(render(request, "portal/listing.html", context, status=400))
+    return _listing_page(
+        request,
+        provider,
+        status=400,
+        renewal_form=form,
+        renewal_kind=request.POST.get("kind", ""),
+    )
 
 
 @listing_required
@@ -421,14 +419,4 @@ def figures(request):
                 hours_a_week=form.cleaned_data["hours_a_week"],
             )
         return redirect(reverse("portal:listing") + "#figures")
-    pending = provider.proposals.filter(status=ProposedChange.Status.PENDING).first()
-    context = {
-        "provider": provider,
-        "checks": _checks(provider),
-        "pending": pending,
-        "pending_rows": diff_rows(pending) if pending else [],
-        "decided": [],
-        "figures_form": form,
-        "renewal_form": forms.RenewalForm(),
-    }
-    return _private(render(request, "portal/listing.html", context, status=400))
+    return _listing_page(request, provider, status=400, figures_form=form)
