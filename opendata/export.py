@@ -65,7 +65,6 @@ def _row(provider, today):
     checks = {check.kind: check for check in provider.checks.all()}
     regulation = provider.regulation(today)
     registration = regulation["registration"]
-    reviews = [review.reviewed_on for review in provider.reviews.all()]
     row = {
         "service_id": provider.open_id,
         "organization_id": provider.organization_open_id,
@@ -88,7 +87,7 @@ def _row(provider, today):
         "website": provider.website,
         "regulator_registration": registration
         and f"{regulation['regulator'].full_name} {registration.reference}",
-        "last_reviewed": max(reviews) if reviews else "",
+        "last_reviewed": provider.last_full_review,
         "last_modified": provider.updated_at.isoformat(timespec="seconds"),
         "profile_url": settings.SITE_URL.rstrip("/") + provider.get_absolute_url(),
     }

@@ -35,19 +35,21 @@ def taxonomy_json(taxonomy_id):
     return {"id": str(taxonomy_id), "name": name, "description": description}
 
 
+def taxonomy_of(term):
+    return AUDIENCE_TAXONOMY if isinstance(term, Audience) else HELP_TAXONOMY
+
+
 def term_json(term):
     """A category, a service or an audience as a taxonomy term."""
     data = {"id": str(term.open_id), "name": term.name}
     if isinstance(term, Audience):
         data["description"] = term.name
-        taxonomy = AUDIENCE_TAXONOMY
     elif isinstance(term, ServiceCategory):
         data["description"] = term.description or term.name
-        taxonomy = HELP_TAXONOMY
     else:
         data["description"] = f"{term.category.name}: {term.name}"
         data["parent_id"] = str(term.category.open_id)
-        taxonomy = HELP_TAXONOMY
+    taxonomy = taxonomy_of(term)
     data["taxonomy_id"] = str(taxonomy)
     data["taxonomy"] = TAXONOMIES[taxonomy][0]
     return _clean(data)
@@ -88,7 +90,8 @@ def service_json(provider, *, full=True, today=None):
     today = today or timezone.localdate()
     sid = provider.open_id
     profile = settings.SITE_URL.rstrip("/") + provider.get_absolute_url()
-    reviews = [review.reviewed_on for review in provider.reviews.all()]
+    reviewed = provider.last_full_review
+    fees = _fees(provider)
     data = {
         "id": str(sid),
         "organization_id": str(provider.organization_open_id),
@@ -97,9 +100,9 @@ def service_json(provider, *, full=True, today=None):
         "url": provider.website or profile,
         "email": provider.email,
         "status": "active",
-        "fees": _fees(provider),
+        "fees": fees,
         "accreditations": _accreditations(provider, today),
-        "assured_date": max(reviews).isoformat() if reviews else "",
+        "assured_date": reviewed.isoformat() if reviewed else "",
         "assurer_email": settings.COUNCIL_EMAIL,
         "last_modified": provider.updated_at.isoformat(),
     }
@@ -107,7 +110,7 @@ def service_json(provider, *, full=True, today=None):
         return _clean(data)
     data["organization"] = organization_json(provider)
     data["service_areas"] = _service_areas(provider)
-    data["cost_options"] = _cost_options(provider)
+    data["cost_options"] = _cost_options(provider, fees)
     data["schedules"] = _schedules(provider)
     data["contacts"] = _contacts(provider)
     data["attributes"] = [
@@ -217,7 +220,7 @@ def _circle(latitude, longitude, miles, points=32):
     return '{"type":"Polygon","coordinates":[' + str(ring).replace(" ", "") + "]}"
 
 
-def _cost_options(provider):
+def _cost_options(provider, fees):
     sid = provider.open_id
     if provider.is_free:
         return [{"id": part_id(sid, "cost"), "service_id": str(sid), "option": "Free", "amount": 0}]
@@ -228,7 +231,7 @@ def _cost_options(provider):
         "service_id": str(sid),
         "option": "Hourly rate",
         "amount": float(provider.hourly_rate_min),
-        "amount_description": _fees(provider),
+        "amount_description": fees,
     }
     return [option]
 

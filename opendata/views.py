@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime, time
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -23,7 +24,7 @@ from providers.changes import changed_at, current_token
 from providers.models import Audience, Provider, Service, ServiceCategory
 from search import snapshot
 
-from . import oruk
+from . import export, oruk
 
 SCHEMA = Path(__file__).parent / "schema"
 PER_PAGE_DEFAULT, PER_PAGE_MAX, PAGE_MAX = 20, 100, 1_000_000
@@ -40,9 +41,14 @@ def _error(status, error, message):
     return response
 
 
-def _etag(request, *args, **kwargs):
-    token = current_token()
-    return f"oruk-{token}" if token else None
+def _version_etag(prefix):
+    """An ETag that changes with the directory's version token."""
+
+    def etag(request, *args, **kwargs):
+        token = current_token()
+        return f"{prefix}-{token}" if token else None
+
+    return etag
 
 
 def _last_modified(request, *args, **kwargs):
@@ -53,20 +59,24 @@ def api_view(view):
     """GET only, English, a 400 or 404 as {error, message}, CORS open, and a 304 for a client
     that has this version of the directory already (ETag)."""
 
+    conditional = condition(etag_func=_version_etag("oruk"), last_modified_func=_last_modified)(
+        view
+    )
+
     @require_GET
     def wrapped(request, *args, **kwargs):
         try:
-            with override("en-gb"):
-                response = view(request, *args, **kwargs)
+            with override(settings.LANGUAGE_CODE):
+                response = conditional(request, *args, **kwargs)
         except BadParameter as problem:
             return _error(400, "Bad request", str(problem))
         except LookupError:
             return _error(404, "Not found", "There is nothing with that id in this directory.")
-        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Allow-Origin"] = "*"  # on a 304 too
         return response
 
     wrapped.__name__ = view.__name__
-    return condition(etag_func=_etag, last_modified_func=_last_modified)(wrapped)
+    return wrapped
 
 
 # Parameters ---------------------------------------------------------------------------------------
@@ -249,7 +259,7 @@ def taxonomy(request, pk):
 def taxonomy_terms(request):
     terms = oruk.all_terms()
     if taxonomy := _uuid(request, "taxonomy_id"):
-        terms = [t for t in terms if oruk.term_json(t)["taxonomy_id"] == str(taxonomy)]
+        terms = [term for term in terms if oruk.taxonomy_of(term) == taxonomy]
     if search := _text(request, "search").lower():
         terms = [t for t in terms if search in t.name.lower()]
     return _list_page(request, terms, oruk.term_json)
@@ -303,17 +313,18 @@ def service_at_location(request, pk):
     return JsonResponse(oruk.service_at_location_json(listing, full=True))
 
 
+class _Listed(list):
+    """An in-memory list (the taxonomy is small) that pages like a queryset."""
+
+    def count(self):
+        return len(self)
+
+    def iterator(self, chunk_size=None):
+        return iter(self)
+
+
 def _list_page(request, items, serialize):
-    """A page of an in-memory list (the taxonomy is small)."""
-
-    class Items(list):
-        def count(self):
-            return len(self)
-
-        def iterator(self, chunk_size=None):
-            return iter(self)
-
-    return _page(request, Items(items), serialize)
+    return _page(request, _Listed(items), serialize)
 
 
 def not_found(request, *args, **kwargs):
@@ -324,18 +335,14 @@ def not_found(request, *args, **kwargs):
 
 
 def page(request):
-    from .export import COLUMNS
-
-    return render(request, "opendata/index.html", {"columns": COLUMNS})
+    return render(request, "opendata/index.html", {"columns": export.COLUMNS})
 
 
-@condition(etag_func=lambda request: f"csv-{current_token()}" if current_token() else None)
+@condition(etag_func=_version_etag("csv"))
 @require_GET
 def listings_csv(request):
-    from .export import listings_csv as build
-
-    with override("en-gb"):
-        body = build()
+    with override(settings.LANGUAGE_CODE):
+        body = export.listings_csv()
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="care-directory-listings.csv"'
     response["Access-Control-Allow-Origin"] = "*"

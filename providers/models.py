@@ -448,6 +448,11 @@ class Provider(models.Model):
             "exempt": exempt,
         }
 
+    @property
+    def last_full_review(self):
+        """The day of the council's last full review, or None; from prefetched reviews."""
+        return max((review.reviewed_on for review in self.reviews.all()), default=None)
+
     def services_by_category(self):
         """[(category, [service, ...]), ...] in taxonomy order, from prefetched services."""
         grouped = {}
