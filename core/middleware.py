@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .logging import request_id
+from .names import site_names
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -68,19 +69,10 @@ def path_language(request):
     return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
-def plain_context():
-    """The names a plain error page shows, in the active language."""
-    welsh = translation.get_language() == "cy"
-    return {
-        "SITE_NAME": settings.SITE_NAME_CY if welsh else settings.SITE_NAME,
-        "COUNCIL_NAME": settings.COUNCIL_NAME_CY if welsh else settings.COUNCIL_NAME,
-    }
-
-
 def bad_request_page(status=400, request=None):
     """A plain page that needs nothing from the request, the session or the database."""
     with translation.override(path_language(request)):
-        html = render_to_string("400.html", plain_context())
+        html = render_to_string("400.html", site_names())
     return HttpResponse(html, status=status)
 
 

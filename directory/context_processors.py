@@ -2,12 +2,12 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from core.names import site_names
+
 
 def site(request):
-    welsh = get_language() == "cy"
     return {
-        "SITE_NAME": settings.SITE_NAME_CY if welsh else settings.SITE_NAME,
-        "COUNCIL_NAME": settings.COUNCIL_NAME_CY if welsh else settings.COUNCIL_NAME,
+        **site_names(),
         "COUNCIL_URL": settings.COUNCIL_URL,
         "CHECK_GRACE_DAYS": settings.CHECK_GRACE_DAYS,
         "COUNCIL_EMAIL": settings.COUNCIL_EMAIL,

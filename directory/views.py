@@ -12,7 +12,8 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from core.middleware import path_language, plain_context
+from core.middleware import path_language
+from core.names import site_names
 from places.models import Postcode
 from search.forms import PostcodeSearchForm
 from workbench.figures import public_figures
@@ -51,10 +52,10 @@ def server_error(request):
     with translation.override(path_language(request)):
         if isinstance(error, UNAVAILABLE):
             logger.warning("Database unavailable: %s", error)
-            response = HttpResponse(render_to_string("503.html", plain_context()), status=503)
+            response = HttpResponse(render_to_string("503.html", site_names()), status=503)
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
-        return HttpResponse(render_to_string("500.html", plain_context()), status=500)
+        return HttpResponse(render_to_string("500.html", site_names()), status=500)
 
 
 @require_safe

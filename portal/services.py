@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.names import site_names
 from core.outbox import outbox_queue, outbox_send_on_commit
 from core.ratelimit import RateLimit, rate_limit_hit
 from places.models import Postcode
@@ -57,14 +57,6 @@ def _site(path):
 def _sign_in_url():
     """The sign-in page in the active language (/cy/... in Welsh)."""
     return _site(reverse("portal:sign-in"))
-
-
-def _site_name():
-    return settings.SITE_NAME_CY if get_language() == "cy" else settings.SITE_NAME
-
-
-def _council_name():
-    return settings.COUNCIL_NAME_CY if get_language() == "cy" else settings.COUNCIL_NAME
 
 
 def _user_model():
@@ -167,7 +159,7 @@ def _decimal(value):
 def _application_email(provider, advice):
     paragraphs = [
         _("Thank you for applying to list %(name)s in %(site)s.")
-        % {"name": provider.name, "site": _site_name()},
+        % {"name": provider.name, "site": site_names()["SITE_NAME"]},
         _(
             "What happens next: someone from the council will look at your application, usually "
             "within 10 working days. They will ask you for proof of 4 checks: a DBS check, public "
@@ -200,7 +192,7 @@ def sign_in_link_send(*, email, client_key):
     queued = outbox_queue(
         key=f"sign-in:{user.pk}:{now.timestamp()}",
         to=user.email,
-        subject=_("Sign in to %(site)s") % {"site": _site_name()},
+        subject=_("Sign in to %(site)s") % {"site": site_names()["SITE_NAME"]},
         body="\n\n".join(
             [
                 _("Use this link to sign in and manage your listing:"),
@@ -240,7 +232,11 @@ def owner_invite(*, provider, email, by):
                         "to date yourself: change your details, and tell us when a check is "
                         "renewed. The council checks each change before it goes live."
                     )
-                    % {"council": _council_name(), "name": provider.name, "site": _site_name()},
+                    % {
+                        "council": site_names()["COUNCIL_NAME"],
+                        "name": provider.name,
+                        "site": site_names()["SITE_NAME"],
+                    },
                     _("Use this link to sign in:"),
                     link_url(user, "invite"),
                     _(

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.names import site_names
 from core.outbox import outbox_queue
 from places.nations import WALES
 from providers.models import Check, Provider, grace_days
@@ -63,8 +64,7 @@ def _reminder(check, language):
     """(subject, body) of a reminder in one language."""
     with translation.override(language):
         provider, label = check.provider, str(check.get_kind_display()).lower()
-        welsh = language == "cy"
-        council = settings.COUNCIL_NAME_CY if welsh else settings.COUNCIL_NAME
+        council = site_names()["COUNCIL_NAME"]
         runs_out = date_format(check.expires_on, "j F Y")
         takedown = date_format(check.expires_on + timedelta(days=grace_days() + 1), "j F Y")
         words = {"check": label, "name": provider.name, "date": runs_out, "council": council}
