@@ -14,11 +14,13 @@ For each change this module does two things:
    postcode changed), inside the writer's
    transaction, so a derived column never disagrees with the rows committed beside it. Inside
    `collecting()` the work waits for the end of the block and is done once, set-based.
-2. It stores a new directory version token once per transaction, when it commits. Each web
-   process tags its search snapshot (`search.snapshot`) and cached results pages with the token
-   and rebuilds when the stored one differs. Until the commit, the change is `pending()` on this
-   connection, and a search on the same connection (as in a test, which runs inside one
-   transaction) reads the directory afresh instead of trusting a snapshot from before the change.
+2. It stores a new directory version once per transaction, when it commits, with an entry in the
+   change log (`DirectoryChange`) naming every listing the transaction touched. Each web process
+   tags its search snapshot (`search.snapshot`) and cached results pages with the version, and
+   when the stored one differs re-reads just the listings the log names since. Until the commit,
+   the change is `pending()` on this connection, and a search on the same connection (as in a
+   test, which runs inside one transaction) reads the directory afresh instead of trusting a
+   snapshot from before the change.
 
 `listings_refresh_all` repairs every derived column, for example after a crash between a write
 and its commit hook, or after importing new postcode data (`manage.py refresh_listings`).
@@ -29,6 +31,8 @@ import threading
 import uuid
 from collections import defaultdict
 from contextlib import contextmanager
+from datetime import timedelta
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -41,6 +45,7 @@ from .models import (
     Audience,
     Check,
     CoverageDistrict,
+    DirectoryChange,
     DirectoryVersion,
     Provider,
     Review,
@@ -61,13 +66,41 @@ CHUNK = 2000  # provider ids per query when refreshing many
 _local = threading.local()  # per thread, as Django's connections are
 
 
-# The version token ------------------------------------------------------------------------------
+# The version token and the change log -----------------------------------------------------------
+
+LOG_DAYS = 2  # change log entries older than this are pruned; a process further behind rebuilds
+LIST_AT_MOST = 2000  # listings one log entry names; a bigger change says "everything"
 
 
-def _store_new_token():
-    values = {"token": uuid.uuid4().hex, "changed_at": timezone.now()}
-    if not DirectoryVersion.objects.filter(pk=1).update(**values):
-        DirectoryVersion.objects.update_or_create(pk=1, defaults=values)
+class Version(NamedTuple):
+    number: int  # 0 before the directory's first change
+    token: str | None
+
+
+def _store_new_token(ids, everything):
+    """Take the next version number and log what changed, in one short transaction of its own.
+
+    Taking the number locks the version row until this commits, so entries commit in number
+    order: a process that has read version N can trust that entries 1..N are all there.
+    """
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    everything = everything or len(ids) > LIST_AT_MOST
+    with transaction.atomic():
+        values = {"token": token, "changed_at": now, "number": F("number") + 1}
+        if not DirectoryVersion.objects.filter(pk=1).update(**values):
+            DirectoryVersion.objects.get_or_create(pk=1, defaults={"token": token})
+            DirectoryVersion.objects.filter(pk=1).update(**values)
+        number = DirectoryVersion.objects.values_list("number", flat=True).get(pk=1)
+        DirectoryChange.objects.create(
+            number=number,
+            token=token,
+            changed_at=now,
+            provider_ids=[] if everything else sorted(ids),
+            everything=everything,
+        )
+    if number % 100 == 0:  # now and then, forget what every process has long caught up with
+        DirectoryChange.objects.filter(changed_at__lt=now - timedelta(days=LOG_DAYS)).delete()
 
 
 def _waiting_token():
@@ -82,18 +115,23 @@ def _waiting_token():
     return None
 
 
-def _new_token_on_commit():
-    if _waiting_token() is not None:
-        return  # at most one new token per transaction
+def _new_token_on_commit(provider_ids=(), *, everything=False):
+    """Note what changed; when the transaction commits, store a new version and log the listings
+    (at most once per transaction, naming every listing any part of it changed)."""
+    waiting = _waiting_token()
+    if waiting is None:
 
-    def new_token():
-        new_token.done = True
-        _store_new_token()
+        def waiting():
+            waiting.done = True
+            _store_new_token(waiting.ids, waiting.everything)
 
-    new_token.stores_new_token, new_token.done = True, False
-    # Robust: the change itself has committed by then; a failure here only leaves snapshots
-    # a little stale until the next change, and must not turn the request into an error.
-    transaction.on_commit(new_token, robust=True)
+        waiting.stores_new_token, waiting.done = True, False
+        waiting.ids, waiting.everything = set(), False
+        # Robust: the change itself has committed by then; a failure here only leaves snapshots
+        # a little stale until the next change, and must not turn the request into an error.
+        transaction.on_commit(waiting, robust=True)
+    waiting.ids.update(provider_ids)
+    waiting.everything |= everything
 
 
 def pending():
@@ -101,14 +139,18 @@ def pending():
     return _waiting_token() is not None
 
 
-def current_token():
-    """The stored version token. Plain SQL: every search reads it, and building the same ORM query
-    each time costs more than running it."""
+def current_version():
+    """The stored version. Plain SQL: every search reads it, and building the same ORM query each
+    time costs more than running it."""
     table = connection.ops.quote_name(DirectoryVersion._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608 - our own table
+        cursor.execute(f"SELECT number, token FROM {table} WHERE id = 1")  # noqa: S608 - ours
         row = cursor.fetchone()
-    return row[0] if row else None
+    return Version(*row) if row else Version(0, None)
+
+
+def current_token():
+    return current_version().token
 
 
 def changed_at():
@@ -116,13 +158,36 @@ def changed_at():
     return DirectoryVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
 
 
+class Since(NamedTuple):
+    """What changed between two versions, from the log."""
+
+    ids: frozenset  # the listings to read again
+    everything: bool  # too much to list, or the log no longer goes back that far: rebuild
+    diverged: bool  # the older version is not in this database's history: rebuild now
+
+
+def changes_since(old, new):
+    """The listings changed after version `old` up to version `new` (both `Version`s)."""
+    if new.number < old.number or (new.number == old.number and new.token != old.token):
+        return Since(frozenset(), everything=True, diverged=True)
+    entries = DirectoryChange.objects.filter(number__gte=old.number, number__lte=new.number)
+    ids, numbers, everything = set(), set(), False
+    for number, token, provider_ids, entire in entries.values_list(
+        "number", "token", "provider_ids", "everything"
+    ):
+        if number == old.number:
+            if token != old.token:  # the same number, another history: a restore, or a test
+                return Since(frozenset(), everything=True, diverged=True)
+            continue
+        numbers.add(number)
+        ids.update(provider_ids)
+        everything |= entire
+    # Entries missing: pruned while this process was idle for days. Nothing is lost but time.
+    complete = len(numbers) == new.number - old.number
+    return Since(frozenset(ids), everything=everything or not complete, diverged=False)
+
+
 # What changed -----------------------------------------------------------------------------------
-
-
-def directory_changed():
-    """Something public changed that no provider column is derived from (services, districts,
-    the taxonomy): only the version moves."""
-    _new_token_on_commit()
 
 
 def listings_changed(provider_ids, *, moved=False):
@@ -134,7 +199,7 @@ def listings_changed(provider_ids, *, moved=False):
             dirty["moved"].update(provider_ids)
     else:
         _refresh(provider_ids, moved=provider_ids if moved else ())
-    _new_token_on_commit()
+    _new_token_on_commit(provider_ids)
 
 
 @contextmanager
@@ -161,7 +226,7 @@ def listings_refresh_all(*, progress=None):
             _refresh(ids[start : start + CHUNK], moved=ids[start : start + CHUNK])
         if progress:
             progress(min(start + CHUNK, len(ids)), len(ids))
-    _new_token_on_commit()
+    _new_token_on_commit(ids)
     return len(ids)
 
 
@@ -261,29 +326,36 @@ def _provider_saved_or_deleted(sender, instance, **kwargs):
 def _part_saved_or_deleted(sender, instance, **kwargs):
     """A check, district or review: its provider's derived columns follow, and its version moves
     (the listing's page shows them, so a page loaded before this is out of date)."""
-    Provider.objects.filter(pk=instance.provider_id).update_derived(version=F("version") + 1)
-    listings_changed([instance.provider_id])
+    _listings_touched([instance.provider_id])
+
+
+def _listings_touched(provider_ids):
+    """A change the provider rows do not record themselves (their services, audiences, checks, or
+    the names of their services): their versions move, as a save would move them."""
+    if provider_ids:
+        Provider.objects.filter(pk__in=provider_ids).update_derived(version=F("version") + 1)
+    listings_changed(provider_ids)
 
 
 def _rows_updated(sender, provider_ids, fields, **kwargs):
     listings_changed(provider_ids, moved="base_postcode" in fields)
 
 
-def _other_changed(sender, **kwargs):
-    directory_changed()
-
-
 def _providers_of(instance):
-    services = Service.objects.filter(pk=instance.pk)
-    if isinstance(instance, ServiceCategory):
-        services = Service.objects.filter(category=instance)
-    links = Provider.services.through.objects.filter(service__in=services)
+    if isinstance(instance, Audience):
+        links = Provider.audiences.through.objects.filter(audience=instance)
+    else:
+        services = Service.objects.filter(pk=instance.pk)
+        if isinstance(instance, ServiceCategory):
+            services = Service.objects.filter(category=instance)
+        links = Provider.services.through.objects.filter(service__in=services)
     return list(links.values_list("provider_id", flat=True).distinct())
 
 
 def _taxonomy_saved(sender, instance, **kwargs):
-    """A service or category: whether its providers give personal care can follow it."""
-    listings_changed(_providers_of(instance))
+    """A service, category or audience: its providers' cards show its name, and whether they give
+    personal care can follow it."""
+    _listings_touched(_providers_of(instance))
 
 
 def _taxonomy_deleting(sender, instance, **kwargs):
@@ -291,25 +363,22 @@ def _taxonomy_deleting(sender, instance, **kwargs):
 
 
 def _taxonomy_deleted(sender, instance, **kwargs):
-    listings_changed(getattr(instance, "_providers_before_delete", []))
+    _listings_touched(getattr(instance, "_providers_before_delete", []))
 
 
-def _services_changed(sender, instance, action, reverse, pk_set, **kwargs):
+def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A provider's services or audiences, changed from either end."""
     if action == "pre_clear" and reverse:  # a service losing all its providers: note who
         instance._cleared_providers = list(instance.providers.values_list("pk", flat=True))
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if not reverse:
-        listings_changed([instance.pk])
+        _listings_touched([instance.pk])
+        instance.refresh_from_db(fields=["version"])
     elif action == "post_clear":
-        listings_changed(getattr(instance, "_cleared_providers", []))
+        _listings_touched(getattr(instance, "_cleared_providers", []))
     else:
-        listings_changed(list(pk_set or ()))
-
-
-def _audiences_changed(sender, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"}:
-        directory_changed()
+        _listings_touched(list(pk_set or ()))
 
 
 def connect():
@@ -320,19 +389,11 @@ def connect():
             signal.connect(
                 _part_saved_or_deleted, sender=model, dispatch_uid=f"changes-{model.__name__}-{uid}"
             )
-        for model in (Audience,):
-            signal.connect(
-                _other_changed, sender=model, dispatch_uid=f"changes-{model.__name__}-{uid}"
-            )
-    for model in (Service, ServiceCategory):
+    for model in (Service, ServiceCategory, Audience):
         name = model.__name__
         post_save.connect(_taxonomy_saved, sender=model, dispatch_uid=f"changes-{name}-save")
         pre_delete.connect(_taxonomy_deleting, sender=model, dispatch_uid=f"changes-{name}-pre")
         post_delete.connect(_taxonomy_deleted, sender=model, dispatch_uid=f"changes-{name}-del")
     rows_updated.connect(_rows_updated, dispatch_uid="changes-rows-updated")
-    m2m_changed.connect(
-        _services_changed, sender=Provider.services.through, dispatch_uid="changes-services"
-    )
-    m2m_changed.connect(
-        _audiences_changed, sender=Provider.audiences.through, dispatch_uid="changes-audiences"
-    )
+    for through in (Provider.services.through, Provider.audiences.through):
+        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"changes-{through}")

@@ -122,6 +122,9 @@ def sector_centre(sector):
 class ProviderQuerySet(models.QuerySet):
     def update(self, **kwargs):
         pks = list(self.values_list("pk", flat=True))
+        # A change by update() is a change like any other: a form opened before it is refused,
+        # and the listing's cached search card (keyed by version) is drawn again.
+        kwargs.setdefault("version", models.F("version") + 1)
         rows = super().update(**kwargs)
         rows_updated.send(sender=Provider, provider_ids=pks, fields=set(kwargs))
         return rows
@@ -854,13 +857,16 @@ def rules_met_until(*, basics_until, gives_personal_care, alone, registered_unti
 class DirectoryVersion(models.Model):
     """One row whose token changes whenever what the public can see might have changed.
 
-    Written only by `providers.changes`, once per transaction when it commits. Each web process
-    tags its search snapshot with the token it was built at and rebuilds when the stored token
-    differs. A token rather than a counter, so a rolled-back change can never make an old number
-    current again.
+    Written only by `providers.changes`, once per transaction when it commits, together with the
+    `DirectoryChange` that says which listings changed. Each web process tags its search snapshot
+    with the token and number it has caught up to. A random token as well as a number, so a
+    rolled-back change or a restored backup can never make an old number mean something new.
     """
 
     token = models.CharField(max_length=32)
+    # Goes up by one with each change; its `DirectoryChange` has the same number. Taking it
+    # locks this row until the change is logged, so changes are logged in number order.
+    number = models.BigIntegerField(default=0)
     # When it last changed: open data's Last-Modified.
     changed_at = models.DateTimeField(null=True, blank=True)
 
@@ -869,3 +875,24 @@ class DirectoryVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class DirectoryChange(models.Model):
+    """The change log: which listings one committed change touched, so each web process can bring
+    its search snapshot up to date by re-reading only those (`search.snapshot`).
+
+    `everything` when the change was too big to list (a bulk import); processes then rebuild
+    their snapshot in the background. Entries older than `changes.LOG_DAYS` are pruned.
+    """
+
+    number = models.BigIntegerField(primary_key=True)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+    provider_ids = models.JSONField(default=list, blank=True)
+    everything = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["changed_at"])]
+
+    def __str__(self):
+        return f"{self.number}: {len(self.provider_ids)} listings"

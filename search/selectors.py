@@ -15,6 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -73,12 +74,9 @@ def results_page(query, *, today=None):
     """
     today = today or timezone.localdate()
     snapshot = current()
-    key = None
-    if snapshot.token is not None:  # a snapshot of committed data, which other requests share
-        search = (snapshot.token, today, get_language(), sorted(query.lists()))
-        key = "results:" + hashlib.sha256(repr(search).encode()).hexdigest()
-        if (page := cache.get(key)) is not None:
-            return page
+    key = _cache_key("results", snapshot, today, query)
+    if key and (page := cache.get(key)) is not None:
+        return page
     form = PostcodeSearchForm(query or None)
     if not form.is_valid():
         raise InvalidSearch(form)
@@ -197,20 +195,31 @@ def map_data_for(query, *, today=None):
     """The map's data for a search (its own URL, so the results page stays small)."""
     today = today or timezone.localdate()
     snapshot = current()
-    key = None
-    if snapshot.token is not None:
-        search = (snapshot.token, today, get_language(), sorted(query.lists()))
-        key = "map:" + hashlib.sha256(repr(search).encode()).hexdigest()
-        if (data := cache.get(key)) is not None:
-            return data
+    key = _cache_key("map", snapshot, today, query)
+    if key and (data := cache.get(key)) is not None:
+        return data
     form = PostcodeSearchForm(query or None)
     if not form.is_valid():
         raise InvalidSearch(form)
     _, _, _, results = _search(query, form.location, snapshot, today)
-    data = map_data(form.location, snapshot, results.order)
+    rows = results.order
+    if snapshot.behind:  # a listing unpublished a moment ago is not on the map either
+        pks = snapshot.pks(rows)
+        public = set(Provider.public_objects.filter(pk__in=pks).values_list("pk", flat=True))
+        rows = rows[np.array([pk in public for pk in pks], bool)]
+    data = map_data(form.location, snapshot, rows)
     if key:
         cache.set(key, data, PAGE_CACHE_SECONDS)
     return data
+
+
+def _cache_key(kind, snapshot, today, query):
+    """The cache key of a page or map for this query, or None when it must not be kept: the
+    snapshot holds uncommitted changes (`token` None) or is behind the directory."""
+    if snapshot.token is None or snapshot.behind:
+        return None
+    search = (snapshot.token, today, get_language(), sorted(query.lists()))
+    return f"{kind}:" + hashlib.sha256(repr(search).encode()).hexdigest()
 
 
 def providers_for(hits, *prefetch):

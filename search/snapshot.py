@@ -8,28 +8,52 @@ are answered with numpy arrays, a column per fact and a row per provider, in a f
 the page then reads only its 20 providers from the database.
 
 The snapshot is built from `Provider.public_objects`, so it only ever holds published listings.
-It is tagged with the directory version token (`providers.changes`), which every change to what
-the public sees replaces when it commits; `current()` reads the token on each search (one indexed
-query) and rebuilds when it differs, so every process sees a change on its next search.
+It is tagged with the directory version (`providers.changes`), which every change to what the
+public sees moves when it commits, logging which listings it touched. `current()` reads the
+version on each search (one indexed query); when it has moved, the process re-reads just the
+logged listings and swaps in a patched copy (`Snapshot.patched`), so every process sees a change
+on its next search without rebuilding. README, "How a search is served", says how stale a count
+can be and when a whole rebuild happens.
 """
 
+import bisect
+import copy
+import logging
 import math
 import threading
+import time
+from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import NamedTuple
 
 import numpy as np
+from django.db import connection
 from django.utils import timezone
 
 from places import geo
 from providers import changes
-from providers.models import CoverageDistrict, Provider, area_label
+from providers.models import CoverageDistrict, Provider, area_label, grace_days
 
 from .forms import COST_CHOICES, FEATURE_CHOICES, FLAG_FIELDS, WHEN_CHOICES
 
 CHUNK = 5000
 GROUPS = ("category", "service", "audience")  # any ticked option in one of these may match
 NEVER = -1  # the day number stored for "no date"
+NO_ROWS = np.array([], np.int64)
+# The per-row columns a snapshot brought up to date copies (the indexes are rebuilt beside them).
+ROW_COLUMNS = (
+    "latitude",
+    "longitude",
+    "reach_sq",
+    "is_free",
+    "rate_min",
+    "checks_until",
+    "registered_until",
+    "last_checked",
+    "area_of_row",
+    "alive",
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +88,11 @@ class Listing(NamedTuple):
     pk: int
     name: str
     slug: str
+    town: str
+
+
+def _listing(provider):
+    return Listing(provider["pk"], provider["name"], provider["slug"], provider["town"])
 
 
 class Hit(NamedTuple):
@@ -85,52 +114,42 @@ class Results:
 
 
 class Snapshot:
-    """Columns over the public listings, rows sorted by the latitude of their public point."""
+    """Columns over the public listings, a row per listing.
 
-    token = None  # the directory version it was built at; None: built for one request only
-    day = None  # the day it was built: which listings are public depends on the date
+    A row keeps its number for the snapshot's life: a listing that changes is written again in its
+    own row, one that stops being public is marked dead, a new one gets a row at the end. Searches
+    find rows through two indexes kept beside the columns: rows by latitude (for the band a place
+    can be reached from) and by name (for sorting).
+    """
+
+    version = changes.Version(0, None)  # the directory version it has caught up with
+    day = None  # the day it was built for: which listings are public depends on the date
+    behind = False  # True on a copy handed out while the directory has moved on (see `current`)
+    built = True  # False when it was brought up to date by re-reading some listings only
 
     def __init__(self, providers, tags, districts):
         # Every position here is a provider's public point, the centre of its postcode sector:
         # coverage, distances, order and the map never see the private base.
         providers.sort(key=lambda p: math.inf if p["area_latitude"] is None else p["area_latitude"])
         self.size = len(providers)
-        self.listings = [Listing(p["pk"], p["name"], p["slug"]) for p in providers]
-        row_of = {p["pk"]: row for row, p in enumerate(providers)}
-        # The map's places: each distinct area centre once, and each row's index into them.
-        self.areas, area_index = [], {}
-        self.area_of_row = np.full(self.size, -1, np.int64)
-        for row, p in enumerate(providers):
-            if p["area_latitude"] is not None:
-                label = area_label(p["town"], p["area_sector"])
-                place = (p["area_latitude"], p["area_longitude"], label)
-                if place not in area_index:
-                    area_index[place] = len(self.areas)
-                    self.areas.append(place)
-                self.area_of_row[row] = area_index[place]
-
+        self.listings = [_listing(p) for p in providers]
+        self.row_of = {p["pk"]: row for row, p in enumerate(providers)}
+        # The map's places: each distinct area centre once. Only ever appended to, so snapshots
+        # brought up to date from this one share the list.
+        self.areas, self.area_index = [], {}
+        columns, self.flags, radius = self._columns(providers)
+        for name, values in columns.items():
+            setattr(self, name, values)
+        self.alive = np.ones(self.size, bool)
+        self.max_radius = float(radius.max()) if self.size else 0.0
         # Where the directory has listings, for a search nobody covers: each town once, A to Z.
-        self.towns = sorted({p["town"] for p in providers if p["town"]}, key=str.casefold)
+        self.town_counts = Counter(p["town"] for p in providers if p["town"])
+        self.towns = sorted(self.town_counts, key=str.casefold)
 
-        def column(name, dtype, missing=None):
-            return np.array([missing if p[name] is None else p[name] for p in providers], dtype)
-
-        self.latitude = column("area_latitude", float, math.nan)
-        self.longitude = column("area_longitude", float, math.nan)
-        radius = column("coverage_radius_miles", float)
-        # Radius 0 means "only my listed districts": it must not match even at its own area.
-        self.reach_sq = np.where(radius > 0, (radius / geo.MILES_PER_DEGREE) ** 2, -1.0)
-        self.is_free = column("is_free", bool)
-        self.rate_min = column("hourly_rate_min", float, math.nan)
-        self.flags = {name: column(field, bool) for name, field in FLAG_FIELDS.items()}
-        self.checks_until = np.array(
-            [_day(p["basic_checks_current_until"]) for p in providers], np.int64
-        )
-        self.registered_until = np.array([_day(p["registered_until"]) for p in providers], np.int64)
-        self.last_checked = np.array([_day(p["last_checked_on"]) for p in providers], np.int64)
-        names = sorted(range(self.size), key=lambda row: providers[row]["name"].casefold())
+        by_name = sorted(range(self.size), key=self._name_key)
+        self.by_name = np.array(by_name, np.int64)
         self.name_rank = np.empty(self.size, np.int64)
-        self.name_rank[names] = np.arange(self.size)
+        self.name_rank[self.by_name] = np.arange(self.size)
 
         # One yes/no column per category, service and audience, from (provider pk, slug) pairs.
         self.tag_columns, self.tags = {}, {}
@@ -139,66 +158,175 @@ class Snapshot:
             self.tag_columns[group] = {slug: n for n, slug in enumerate(slugs)}
             self.tags[group] = np.zeros((self.size, len(slugs)), bool)
             for pk, slug in pairs:
-                if pk in row_of:
-                    self.tags[group][row_of[pk], self.tag_columns[group][slug]] = True
+                if pk in self.row_of:
+                    self.tags[group][self.row_of[pk], self.tag_columns[group][slug]] = True
 
-        district_rows = {}
+        self.districts_of, self.district_rows = {}, {}  # row: outward codes; outward: rows
+        self._add_districts(districts)
+        self._index_latitude()
+
+    def _columns(self, providers):
+        """({column: values}, {flag: values}, travel radii) for these providers' rows."""
+
+        def column(name, dtype, missing=None):
+            return np.array([missing if p[name] is None else p[name] for p in providers], dtype)
+
+        radius = column("coverage_radius_miles", float)
+        columns = {
+            "latitude": column("area_latitude", float, math.nan),
+            "longitude": column("area_longitude", float, math.nan),
+            # Radius 0 means "only my listed districts": it must not match even at its own area.
+            "reach_sq": np.where(radius > 0, (radius / geo.MILES_PER_DEGREE) ** 2, -1.0),
+            "is_free": column("is_free", bool),
+            "rate_min": column("hourly_rate_min", float, math.nan),
+            "checks_until": _days(p["basic_checks_current_until"] for p in providers),
+            "registered_until": _days(p["registered_until"] for p in providers),
+            "last_checked": _days(p["last_checked_on"] for p in providers),
+            "area_of_row": np.array([self._area(p) for p in providers], np.int64),
+        }
+        flags = {name: column(field, bool) for name, field in FLAG_FIELDS.items()}
+        return columns, flags, radius
+
+    def _area(self, provider):
+        """The index of the provider's area centre in `areas`, added if new; -1 for none."""
+        if provider["area_latitude"] is None:
+            return -1
+        label = area_label(provider["town"], provider["area_sector"])
+        place = (provider["area_latitude"], provider["area_longitude"], label)
+        if place not in self.area_index:
+            self.area_index[place] = len(self.areas)
+            self.areas.append(place)
+        return self.area_index[place]
+
+    def _name_key(self, row):
+        listing = self.listings[row]
+        return listing.name.casefold(), listing.pk
+
+    def _add_districts(self, districts):
+        added = {}
         for pk, outward in districts:
-            if pk in row_of:
-                district_rows.setdefault(outward, []).append(row_of[pk])
-        self.district_rows = {k: np.array(v, np.int64) for k, v in district_rows.items()}
-        self.max_radius = float(radius.max()) if self.size else 0.0
+            if pk in self.row_of:
+                added.setdefault(self.row_of[pk], []).append(outward)
+        for row, outwards in added.items():
+            self.districts_of[row] = tuple(outwards)
+            for outward in outwards:
+                rows = self.district_rows.get(outward, NO_ROWS)
+                self.district_rows[outward] = np.append(rows, row)
+
+    def _index_latitude(self):
+        rows = np.flatnonzero(self.alive & ~np.isnan(self.latitude))
+        self.by_latitude = rows[np.argsort(self.latitude[rows], kind="stable")]
+        self.sorted_latitude = self.latitude[self.by_latitude]
 
     @classmethod
     def build(cls):
-        """Read every published provider: four plain queries, no model instances.
+        """The whole published directory, read afresh."""
+        return cls(*read(Provider.public_objects.order_by()))
 
-        Providers first: a listing published while this runs has its services skipped (and the
-        changed token rebuilds us on the next search); one unpublished meanwhile is kept until then.
-        """
-        published = Provider.public_objects.order_by()
-        columns = [
-            "pk",
-            "name",
-            "slug",
-            "town",
-            "area_sector",
-            "area_latitude",
-            "area_longitude",
-            "coverage_radius_miles",
-            "is_free",
-            "hourly_rate_min",
-            "basic_checks_current_until",
-            "registered_until",
-            "last_checked_on",
-            *FLAG_FIELDS.values(),
-        ]
-        providers = [
-            dict(zip(columns, row, strict=True))
-            for row in published.values_list(*columns).iterator(chunk_size=CHUNK)
-        ]
-        ids = published.values("pk")
-        tags = {group: [] for group in GROUPS}  # (provider pk, slug) pairs
-        links = Provider.services.through.objects.filter(provider__in=ids).values_list(
-            "provider_id", "service__slug", "service__category__slug"
+    @property
+    def token(self):
+        return self.version.token
+
+    def patched(self, changed_ids):
+        """A new snapshot: this one with the listings `changed_ids` read again (any of them no
+        longer public is dropped). This one is left as it was, for the searches still using it."""
+        providers, tags, districts = read(Provider.public_objects.filter(pk__in=changed_ids))
+        new = copy.copy(self)
+        new.built = False
+        new.listings, new.row_of = list(self.listings), dict(self.row_of)
+        for provider in providers:
+            if provider["pk"] not in new.row_of:
+                new.row_of[provider["pk"]] = len(new.listings)
+                new.listings.append(None)
+        new.size = len(new.listings)
+        touched = np.array(
+            sorted(self.row_of[pk] for pk in changed_ids if pk in self.row_of), np.int64
         )
-        for pk, service, category in links.iterator(chunk_size=CHUNK):
-            tags["service"].append((pk, service))
-            tags["category"].append((pk, category))
-        audiences = Provider.audiences.through.objects.filter(provider__in=ids)
-        tags["audience"] = list(audiences.values_list("provider_id", "audience__slug"))
-        districts = CoverageDistrict.objects.filter(provider__in=ids).values_list(
-            "provider_id", "outward"
-        )
-        return cls(providers, tags, list(districts.iterator(chunk_size=CHUNK)))
+        rows = np.array([new.row_of[p["pk"]] for p in providers], np.int64)
+
+        # Every column is copied (grown for new rows), the touched rows marked dead, then the
+        # fresh values written into the rows of the listings still public.
+        for name in ROW_COLUMNS:
+            setattr(new, name, _grown(getattr(self, name), new.size))
+        new.flags = {name: _grown(values, new.size) for name, values in self.flags.items()}
+        new.alive[touched] = False
+        new.reach_sq[touched] = -1.0
+        columns, flags, radius = new._columns(providers)
+        for name, values in columns.items():
+            getattr(new, name)[rows] = values
+        for name, values in flags.items():
+            new.flags[name][rows] = values
+        new.alive[rows] = True
+        new.max_radius = max(self.max_radius, float(radius.max()) if len(radius) else 0.0)
+
+        new.town_counts = self.town_counts.copy()
+        for row in touched.tolist():
+            if self.alive[row] and self.listings[row].town:
+                new.town_counts[self.listings[row].town] -= 1
+        for row, provider in zip(rows.tolist(), providers, strict=True):
+            new.listings[row] = _listing(provider)
+            if provider["town"]:
+                new.town_counts[provider["town"]] += 1
+        new.towns = sorted((t for t, n in new.town_counts.items() if n > 0), key=str.casefold)
+
+        new._patch_tags(tags, touched, rows)
+        new._patch_districts(districts, touched)
+        new._patch_indexes(self, touched, rows)
+        return new
+
+    def _patch_tags(self, tags, touched, rows):
+        self.tag_columns, self.tags = dict(self.tag_columns), dict(self.tags)
+        for group, pairs in tags.items():
+            columns = dict(self.tag_columns[group])
+            matrix = _grown(self.tags[group], self.size)
+            if added := sorted({slug for _, slug in pairs} - set(columns)):  # a new term
+                columns.update({slug: len(columns) + n for n, slug in enumerate(added)})
+                matrix = np.hstack([matrix, np.zeros((self.size, len(added)), bool)])
+            matrix[touched] = False
+            matrix[rows] = False
+            for pk, slug in pairs:
+                matrix[self.row_of[pk], columns[slug]] = True
+            self.tag_columns[group], self.tags[group] = columns, matrix
+
+    def _patch_districts(self, districts, touched):
+        self.districts_of, self.district_rows = dict(self.districts_of), dict(self.district_rows)
+        for row in touched.tolist():
+            for outward in self.districts_of.pop(row, ()):
+                rows = self.district_rows[outward]
+                self.district_rows[outward] = rows[rows != row]
+        self._add_districts(districts)
+
+    def _patch_indexes(self, old, touched, rows):
+        """The latitude and name indexes without the touched rows, then with the fresh ones."""
+        keep = ~np.isin(old.by_latitude, touched)
+        by_latitude, latitudes = old.by_latitude[keep], old.sorted_latitude[keep]
+        placed = rows[~np.isnan(self.latitude[rows])]
+        placed = placed[np.argsort(self.latitude[placed], kind="stable")]
+        at = np.searchsorted(latitudes, self.latitude[placed])
+        self.by_latitude = np.insert(by_latitude, at, placed)
+        self.sorted_latitude = np.insert(latitudes, at, self.latitude[placed])
+
+        by_name = old.by_name[~np.isin(old.by_name, touched)]
+        fresh = sorted(rows.tolist(), key=self._name_key)
+        key = self._name_key
+        at = [bisect.bisect_left(by_name, key(row), key=key) for row in fresh]
+        self.by_name = np.insert(by_name, at, fresh).astype(np.int64)
+        self.name_rank = np.zeros(self.size, np.int64)
+        self.name_rank[self.by_name] = np.arange(len(self.by_name))
+
+    def behind_copy(self):
+        """This snapshot, marked as behind the directory: its pages are not kept (`selectors`)."""
+        behind = copy.copy(self)
+        behind.behind = True
+        return behind
 
     # Where ----------------------------------------------------------------------------------------
 
     def _rows_near(self, location, miles):
         """Rows whose public point lies in a latitude band `miles` either side of the place."""
         south, north, _, _ = geo.bounding_box(location.latitude, location.longitude, miles)
-        start, stop = np.searchsorted(self.latitude, [south, north], side="left")
-        return np.arange(start, stop)
+        start, stop = np.searchsorted(self.sorted_latitude, [south, north], side="left")
+        return self.by_latitude[start:stop]
 
     def distances_sq(self, location, rows):
         """Squared distance in degrees of latitude on a flat projection around the searched
@@ -308,6 +436,10 @@ class Snapshot:
             keys = (name, distance)
         return rows[np.lexsort(keys)]  # lexsort sorts by the last key first
 
+    def pks(self, rows):
+        """The provider ids of snapshot rows."""
+        return [self.listings[row].pk for row in rows.tolist()]
+
     def hits(self, rows, distance_sq):
         """Snapshot rows as `Hit`s (provider id and distance), for reading the providers."""
         return [
@@ -342,32 +474,201 @@ class Snapshot:
         return self.hits(rows[order], everywhere)
 
 
-def _day(value):
-    return NEVER if value is None else value.toordinal()
+def _days(values):
+    """Dates as day numbers, NEVER for none."""
+    return np.array([NEVER if value is None else value.toordinal() for value in values], np.int64)
+
+
+def _grown(values, size):
+    """A copy of a per-row column with rows added up to `size` (filled in by the caller)."""
+    extra = size - len(values)
+    if not extra:
+        return values.copy()
+    return np.concatenate([values, np.zeros((extra, *values.shape[1:]), values.dtype)])
+
+
+def read(providers):
+    """(provider rows as dicts, {group: (provider pk, slug) pairs}, (provider pk, outward) pairs)
+    of a queryset of public providers: four plain queries, no model instances.
+
+    Providers first: a listing published while this runs has its services skipped (and its
+    change, logged, brings it back next time); one unpublished meanwhile is kept until then.
+    """
+    columns = [
+        "pk",
+        "name",
+        "slug",
+        "town",
+        "area_sector",
+        "area_latitude",
+        "area_longitude",
+        "coverage_radius_miles",
+        "is_free",
+        "hourly_rate_min",
+        "basic_checks_current_until",
+        "registered_until",
+        "last_checked_on",
+        *FLAG_FIELDS.values(),
+    ]
+    rows = [
+        dict(zip(columns, row, strict=True))
+        for row in providers.values_list(*columns).iterator(chunk_size=CHUNK)
+    ]
+    ids = providers.values("pk")
+    tags = {group: [] for group in GROUPS}
+    links = Provider.services.through.objects.filter(provider__in=ids).values_list(
+        "provider_id", "service__slug", "service__category__slug"
+    )
+    for pk, service, category in links.iterator(chunk_size=CHUNK):
+        tags["service"].append((pk, service))
+        tags["category"].append((pk, category))
+    audiences = Provider.audiences.through.objects.filter(provider__in=ids)
+    tags["audience"] = list(audiences.values_list("provider_id", "audience__slug"))
+    districts = CoverageDistrict.objects.filter(provider__in=ids).values_list(
+        "provider_id", "outward"
+    )
+    # A listing read between two of these queries may have tags of a listing not in `rows`.
+    public = {row["pk"] for row in rows}
+    tags = {group: [pair for pair in pairs if pair[0] in public] for group, pairs in tags.items()}
+    return rows, tags, [pair for pair in districts.iterator(chunk_size=CHUNK) if pair[0] in public]
 
 
 # The snapshot each process keeps ------------------------------------------------------------------
 
-_lock = threading.Lock()
-_kept = {"key": None, "snapshot": None}
+INLINE_REBUILD_ROWS = 2000  # a directory this small is rebuilt on the spot (a few milliseconds)
+SLOW_MS = 100  # a search that waited longer than this for the snapshot is logged
+
+logger = logging.getLogger(__name__)
+_lock = threading.Lock()  # held by the one thread bringing the snapshot up to date
+_kept = {"snapshot": None, "rebuilding": None}
+# Since the process started (or `stats_reset`): the benchmark reports these.
+stats = {"longest_wait_ms": 0.0, "patches": 0, "rebuilds": 0, "served_behind": 0}
 
 
 def current():
-    """This process's snapshot of the published directory, rebuilt if anything has changed or
-    the day has turned (a listing's grace period can end at midnight).
+    """This process's snapshot of the published directory, up to date with every committed change,
+    or, for the moment another thread is bringing it up to date, the one before (marked `behind`).
+
+    A search never waits for a rebuild: a change is applied by re-reading only the listings the
+    change log names (milliseconds, even with 100,000 listings), and a change too big to list is
+    rebuilt in a background thread while searches keep the previous snapshot. Only the first
+    search in a process builds one (gunicorn builds it before forking: `warm`).
 
     While this connection holds changes that have not committed (`changes.pending()`), it gets a
     snapshot of its own, untagged, so that neither it nor a page built from it is kept.
     """
     if changes.pending():
         return Snapshot.build()
-    key = (changes.current_token(), timezone.localdate())
-    if _kept["key"] != key or _kept["snapshot"] is None:
-        with _lock:
-            if _kept["key"] != key or _kept["snapshot"] is None:
-                # Token first, then data: a change landing in between leaves us labelled with the
-                # older token, so the next search rebuilds rather than trusting stale data.
-                snapshot = Snapshot.build()
-                snapshot.token, snapshot.day = key
-                _kept["snapshot"], _kept["key"] = snapshot, key
-    return _kept["snapshot"]
+    started = time.perf_counter()
+    try:
+        return _up_to_date(changes.current_version(), timezone.localdate())
+    finally:
+        waited = (time.perf_counter() - started) * 1000
+        stats["longest_wait_ms"] = max(stats["longest_wait_ms"], waited)
+        if waited > SLOW_MS:
+            logger.warning("A search waited %.0f ms for the search snapshot", waited)
+
+
+def _up_to_date(version, today):
+    kept = _kept["snapshot"]
+    if kept is not None and kept.version == version and kept.day == today:
+        return kept
+    if kept is None:
+        with _lock:  # the first search in this process: there is nothing to serve meanwhile
+            if _kept["snapshot"] is None:
+                return _install(_built(version, today))
+    return _catch_up(version, today)
+
+
+def _catch_up(version, today):
+    if not _lock.acquire(blocking=False):  # another thread is on it: keep the one before
+        stats["served_behind"] += 1
+        return _kept["snapshot"].behind_copy()
+    try:
+        kept = _kept["snapshot"]
+        if kept.version == version and kept.day == today:
+            return kept
+        since = changes.changes_since(kept.version, version)
+        if since.diverged or (since.everything and kept.size <= INLINE_REBUILD_ROWS):
+            return _install(_built(version, today))
+        if since.everything:
+            _rebuild_in_background()
+            stats["served_behind"] += 1
+            return kept.behind_copy()
+        ids = since.ids | _public_by_date_changed(kept.day, today)
+        new = kept.patched(ids) if ids else copy.copy(kept)
+        new.version, new.day = version, today
+        stats["patches"] += 1
+        return _install(new)
+    finally:
+        _lock.release()
+
+
+def _public_by_date_changed(before, today):
+    """Listings whose place in the publishing rules turns between the two days (a check run out
+    beyond its grace period at midnight): the only listings the date alone changes."""
+    if before == today:
+        return frozenset()
+    grace = timedelta(days=grace_days())
+    first, last = sorted([before, today])
+    turned = Provider.objects.filter(
+        rules_met_until__gte=first - grace, rules_met_until__lte=last - grace
+    )
+    return frozenset(turned.values_list("pk", flat=True))
+
+
+def _built(version, today):
+    """A whole new snapshot at `version` (read before the data: a change landing in between is
+    then applied again by the next search, rather than missed)."""
+    snapshot = Snapshot.build()
+    snapshot.version, snapshot.day = version, today
+    stats["rebuilds"] += 1
+    return snapshot
+
+
+def _install(snapshot):
+    _kept["snapshot"] = snapshot
+    return snapshot
+
+
+def _rebuild_in_background():
+    """One thread per process rebuilds the whole snapshot; searches use the previous one until
+    it is swapped in (and brought up to date with anything logged since)."""
+    running = _kept["rebuilding"]
+    if running is not None and running.is_alive():
+        return
+
+    def rebuild():
+        try:
+            fresh = _built(changes.current_version(), timezone.localdate())
+            with _lock:
+                kept = _kept["snapshot"]
+                if kept is None or fresh.version.number >= kept.version.number:
+                    _install(fresh)
+        except Exception:  # the previous snapshot stays; the next change tries again
+            logger.exception("Could not rebuild the search snapshot")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=rebuild, name="search-snapshot", daemon=True)
+    _kept["rebuilding"] = thread
+    thread.start()
+
+
+def rebuilt(timeout=None):
+    """Wait for a background rebuild, if one is running (for the benchmark and tests)."""
+    running = _kept["rebuilding"]
+    if running is not None:
+        running.join(timeout)
+
+
+def warm():
+    """Build the snapshot now if this process has none: gunicorn's master calls this before it
+    forks the workers, so they start with it (and share its memory until they change it)."""
+    if changes.pending():
+        return
+    current()
+
+
+def stats_reset():
+    stats.update(longest_wait_ms=0.0, patches=0, rebuilds=0, served_behind=0)
