@@ -118,20 +118,21 @@ def _waiting_token():
 def _new_token_on_commit(provider_ids=(), *, everything=False):
     """Note what changed; when the transaction commits, store a new version and log the listings
     (at most once per transaction, naming every listing any part of it changed)."""
-    waiting = _waiting_token()
-    if waiting is None:
+    if (waiting := _waiting_token()) is not None:
+        waiting.ids.update(provider_ids)
+        waiting.everything |= everything
+        return
 
-        def waiting():
-            waiting.done = True
-            _store_new_token(waiting.ids, waiting.everything)
+    def new_token():
+        new_token.done = True
+        _store_new_token(new_token.ids, new_token.everything)
 
-        waiting.stores_new_token, waiting.done = True, False
-        waiting.ids, waiting.everything = set(), False
-        # Robust: the change itself has committed by then; a failure here only leaves snapshots
-        # a little stale until the next change, and must not turn the request into an error.
-        transaction.on_commit(waiting, robust=True)
-    waiting.ids.update(provider_ids)
-    waiting.everything |= everything
+    new_token.stores_new_token, new_token.done = True, False
+    new_token.ids, new_token.everything = set(provider_ids), everything
+    # Robust: the change itself has committed by then; a failure here only leaves snapshots
+    # a little stale until the next change, and must not turn the request into an error.
+    # (Outside a transaction, Django runs it at once.)
+    transaction.on_commit(new_token, robust=True)
 
 
 def pending():

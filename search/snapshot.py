@@ -269,12 +269,12 @@ class Snapshot:
                 new.town_counts[provider["town"]] += 1
         new.towns = sorted((t for t, n in new.town_counts.items() if n > 0), key=str.casefold)
 
-        new._patch_tags(tags, touched, rows)
+        new._patch_tags(tags, touched)
         new._patch_districts(districts, touched)
         new._patch_indexes(self, touched, rows)
         return new
 
-    def _patch_tags(self, tags, touched, rows):
+    def _patch_tags(self, tags, touched):
         self.tag_columns, self.tags = dict(self.tag_columns), dict(self.tags)
         for group, pairs in tags.items():
             columns = dict(self.tag_columns[group])
@@ -283,7 +283,6 @@ class Snapshot:
                 columns.update({slug: len(columns) + n for n, slug in enumerate(added)})
                 matrix = np.hstack([matrix, np.zeros((self.size, len(added)), bool)])
             matrix[touched] = False
-            matrix[rows] = False
             for pk, slug in pairs:
                 matrix[self.row_of[pk], columns[slug]] = True
             self.tag_columns[group], self.tags[group] = columns, matrix

@@ -19,8 +19,10 @@ from django.urls import reverse
 from places.models import Postcode, PostcodeArea
 from providers import changes
 from providers.models import (
+    Audience,
     Check,
     CoverageDistrict,
+    DirectoryChange,
     DirectoryVersion,
     Provider,
     Service,
@@ -307,3 +309,58 @@ def test_the_token_changes_when_a_change_commits(two, committed):
     with committed():
         two[0].save()
     assert changes.current_token() not in {before, None}
+
+
+def test_each_commit_logs_the_listings_it_touched_under_the_next_number(two, committed):
+    first, second = two
+    before = changes.current_version()
+    with committed():
+        first.save()
+        add_check(second, "training")
+        add_check(second, "other", reference="x")
+    with committed():
+        Service.objects.filter(pk=first.services.first().pk).first().save()
+    after = changes.current_version()
+    assert after.number == before.number + 2
+    entries = list(DirectoryChange.objects.filter(number__gt=before.number).order_by("number"))
+    assert [entry.number for entry in entries] == [before.number + 1, after.number]
+    assert entries[0].provider_ids == sorted([first.pk, second.pk])
+    assert entries[-1].token == after.token
+    assert first.pk in entries[1].provider_ids
+    since = changes.changes_since(before, after)
+    assert since.ids >= {first.pk, second.pk}
+    assert not since.everything and not since.diverged
+
+
+def test_a_change_too_big_to_list_says_everything(two, committed, monkeypatch):
+    monkeypatch.setattr(changes, "LIST_AT_MOST", 1)
+    before = changes.current_version()
+    with committed():
+        Provider.objects.update(town="Writtle")
+    entry = DirectoryChange.objects.get(number=before.number + 1)
+    assert entry.everything and entry.provider_ids == []
+    assert changes.changes_since(before, changes.current_version()).everything
+
+
+def test_another_history_is_told_apart(two, committed):
+    """The same number with another token (a restored backup, or tests rolling back) is not
+    mistaken for the same directory."""
+    with committed():
+        two[0].save()
+    now = changes.current_version()
+    elsewhere = changes.Version(now.number, "0" * 32)
+    assert changes.changes_since(elsewhere, now).diverged
+    assert changes.changes_since(changes.Version(now.number + 5, "f" * 32), now).diverged
+    missing = changes.changes_since(changes.Version(now.number - 1, "e" * 32), now)
+    assert missing.diverged
+
+
+def test_links_and_terms_move_the_listing_version(two, committed):
+    first, _ = two
+    version = Provider.objects.get(pk=first.pk).version
+    with committed():
+        first.audiences.clear()
+    assert first.version == version + 1  # the instance follows, so its next form is not refused
+    Audience.objects.first().save()
+    Provider.objects.filter(pk=first.pk).update(town="Writtle")
+    assert Provider.objects.get(pk=first.pk).version == version + 2
