@@ -10,8 +10,10 @@ MANAGE := $(BIN)/python manage.py
 DEV := DEBUG=true WELSH=true
 TEST_ENV := WELSH=true SECRET_KEY=test-only-key-not-for-production SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false
 SERVE_PORT ?= 8001
+REDIS_PORT ?= 6390
+REDIS_TEST_URL := redis://127.0.0.1:$(REDIS_PORT)/0
 
-.PHONY: setup run serve test lint chromium gettext messages assets clean
+.PHONY: setup run serve test test-shared-cache redis lint chromium gettext messages assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,7 +64,31 @@ serve: $(VENV)/.installed var/secret_key
 
 test: $(VENV)/.installed-test chromium
 	mkdir -p var
-	$(TEST_ENV) $(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The cache and rate-limit tests again, against a real Redis server (as with REDIS_URL set in
+# production, for several servers). CI runs this after `make test`.
+test-shared-cache: $(VENV)/.installed-test redis
+	$(TEST_ENV) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -m shared_cache $(PYTEST_ARGS)
+
+# A Redis server for the tests on port $(REDIS_PORT), nothing saved to disk; Debian's redis-server
+# is installed when we can (root with apt).
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's redis-server for the shared cache tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else \
+	    echo "redis-server is needed: sudo apt-get install redis-server"; exit 1; \
+	  fi; \
+	}
+	@mkdir -p var
+	@redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 || \
+	  redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --daemonize yes --save "" \
+	    --appendonly no --dir "$(CURDIR)/var" --pidfile "$(CURDIR)/var/redis.pid" \
+	    --logfile "$(CURDIR)/var/redis.log"
+	@for i in $$(seq 1 50); do redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 && exit 0; sleep 0.1; done; \
+	  echo "Redis did not start: see var/redis.log"; exit 1
 
 lint: $(VENV)/.installed-test gettext
 	$(TEST_ENV) $(MANAGE) check

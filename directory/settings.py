@@ -218,16 +218,38 @@ SESSION_COOKIE_AGE = 14 * 24 * 3600  # the shortlist is kept for two weeks
 # Browsers report anything it blocks to /csp-report/, which logs it.
 MAP_TILES_URL_DEFAULT = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
-# Built results pages (search.selectors), in each process's memory. A page is 70 KB with 1,000
-# listings and 230 to 370 KB with 100,000 (the map data of every result; `benchmark_search`
-# reports page_kb), so 300 pages hold up to about 20 MB in a small directory and 70 to 110 MB at
-# national scale. A change to the directory makes every cached page out of date at once.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "300"))},
+# Built results pages and map data (search.selectors), and each listing's rendered search card.
+# By default in each process's memory: a page is 70 KB with 1,000 listings and 230 to 370 KB with
+# 100,000 (`benchmark_search` reports page_kb), so 300 pages hold up to 20 MB in a small directory
+# and 70 to 110 MB at national scale; 5,000 cards about 15 MB. With several servers, name a Redis
+# server in REDIS_URL: every process then shares one cache (built once, not once per process), and
+# the rate limiters count there too. A change to the directory makes every cached page out of date
+# at once; a card is keyed by its listing's version.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    _redis = {
+        "BACKEND": "core.cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        # A slow or stopped Redis must not hold up pages: they are built without it.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
-}
+    CACHES = {
+        "default": {**_redis, "KEY_PREFIX": "pages"},
+        "cards": {**_redis, "KEY_PREFIX": "cards", "TIMEOUT": 24 * 3600},
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "300"))},
+        },
+        "cards": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "cards",
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CARD_CACHE_ENTRIES", "5000"))},
+        },
+    }
 
 # Email: every message is written to the outbox table first (core.outbox), then sent through
 # this backend; the console in development, SMTP when EMAIL_HOST is set.

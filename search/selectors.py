@@ -14,10 +14,11 @@ A search is served like this (README, "How a search is served"):
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -98,8 +99,10 @@ def _search(query, location, snapshot, today):
 def _build(query, location, snapshot, today):
     filterset, filters, sort, results = _search(query, location, snapshot, today)
     page = Paginator(results.order, PAGE_SIZE).get_page(query.get("page"))
-    page.object_list = providers_for(
-        snapshot.hits(page.object_list, results.distance_sq), SERVICES, "audiences", "checks"
+    page.object_list = cards_for(
+        snapshot.hits(page.object_list, results.distance_sq),
+        today=today,
+        keep=snapshot.token is not None,
     )
 
     nearby = []
@@ -158,7 +161,7 @@ def _build(query, location, snapshot, today):
         }
     else:
         title = _("Care and support near %(place)s") % {"place": location.label}
-    names = {str(provider.pk): provider.name for provider in page.object_list}
+    names = {str(card.pk): card.name for card in page.object_list}
     return ResultsPage(title, TOGGLE.split(body), names, location.outward)
 
 
@@ -220,6 +223,45 @@ def _cache_key(kind, snapshot, today, query):
         return None
     search = (snapshot.token, today, get_language(), sorted(query.lists()))
     return f"{kind}:" + hashlib.sha256(repr(search).encode()).hexdigest()
+
+
+class Card(NamedTuple):
+    """A listing's entry on a results page, rendered (`search/_card.html`)."""
+
+    pk: int
+    name: str
+    html: str
+
+
+def cards_for(hits, *, today, keep):
+    """The cards of `hits`, in order, each rendered once per version of its listing, language, day
+    and distance shown, and kept in the "cards" cache for every page it appears on.
+
+    The listings' versions are read afresh through `public_objects`, so a listing unpublished a
+    moment ago has no card, and a changed one is drawn again. Nothing is kept while this
+    connection holds uncommitted changes (`keep` False): a version number could be rolled back.
+    """
+    versions = dict(
+        Provider.public_objects.filter(pk__in=[hit.pk for hit in hits]).values_list("pk", "version")
+    )
+    hits = [hit for hit in hits if hit.pk in versions]
+    language = get_language()
+    keys = {hit.pk: _card_key(hit, versions[hit.pk], language, today) for hit in hits}
+    kept = caches["cards"].get_many(list(keys.values())) if keep else {}
+    missing = [hit for hit in hits if keys[hit.pk] not in kept]
+    drawn = {}
+    for provider in providers_for(missing, SERVICES, "audiences", "checks"):
+        html = render_to_string("search/_card.html", {"provider": provider})
+        drawn[keys[provider.pk]] = Card(provider.pk, provider.name, html)
+    if keep and drawn:
+        caches["cards"].set_many(drawn)
+    cards = {**kept, **drawn}
+    return [cards[keys[hit.pk]] for hit in hits if keys[hit.pk] in cards]
+
+
+def _card_key(hit, version, language, today):
+    shown = f"{language}|{today}|{geo.distance_words(hit.distance_sq)}"  # words: not ASCII in Welsh
+    return f"{hit.pk}:{version}:{hashlib.sha256(shown.encode()).hexdigest()[:20]}"
 
 
 def providers_for(hits, *prefetch):

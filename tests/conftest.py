@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone, translation
 
 from core.roles import ADMIN_GROUP, STAFF_GROUP
@@ -92,8 +92,9 @@ def english_to_start():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts without cached pages (they would outlive its rolled-back data)."""
+    """Each test starts without cached pages or cards (they would outlive its rolled-back data)."""
     cache.clear()
+    caches["cards"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,17 +4,22 @@ import threading
 from datetime import timedelta
 
 import pytest
+import redis
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from core import ratelimit
+from core.cache import ForgivingRedisCache
 from core.models import RateCount
 from core.ratelimit import RateLimit, rate_limit_hit
 from reports.models import ProblemReport
 from reports.services import REPORTS
 
 from ..factories import make_provider
+
+pytestmark = pytest.mark.shared_cache
 
 RULE = RateLimit("test", limit=3, window=timedelta(hours=1))
 HOUR = 1_790_000_000 // 3600 * 3600
@@ -27,14 +32,52 @@ def test_counts_up_to_the_limit_per_client(db):
     assert rate_limit_hit(rule=other, client_key="a")  # each scope counts on its own
 
 
-def test_a_new_window_starts_afresh_and_old_ones_are_forgotten(db, monkeypatch):
+def test_a_new_window_starts_afresh(db, monkeypatch):
     monkeypatch.setattr(ratelimit, "clock", lambda: HOUR + 10)
     for _ in range(4):
         rate_limit_hit(rule=RULE, client_key="a")
     assert not rate_limit_hit(rule=RULE, client_key="a")
     monkeypatch.setattr(ratelimit, "clock", lambda: HOUR + 3600 + 10)
     assert rate_limit_hit(rule=RULE, client_key="a")
+
+
+def test_without_a_shared_cache_the_database_counts_and_forgets_old_windows(
+    db, monkeypatch, settings
+):
+    settings.REDIS_URL = ""
+    monkeypatch.setattr(ratelimit, "clock", lambda: HOUR + 10)
+    for _ in range(4):
+        rate_limit_hit(rule=RULE, client_key="a")
+    monkeypatch.setattr(ratelimit, "clock", lambda: HOUR + 3600 + 10)
+    assert rate_limit_hit(rule=RULE, client_key="a")
     assert list(RateCount.objects.values_list("window_start", "count")) == [(HOUR + 3600, 1)]
+
+
+@pytest.mark.skipif(not django_settings.REDIS_URL, reason="only with a shared cache (REDIS_URL)")
+def test_with_a_shared_cache_redis_counts_and_every_process_sees_it(db):
+    """Counted in Redis, not the database; a key per scope, window and hashed client."""
+    for _ in range(3):
+        assert rate_limit_hit(rule=RULE, client_key="203.0.113.7")
+    assert not RateCount.objects.exists()
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    (key,) = client.keys("*rate:test:*")
+    assert b"203.0.113.7" not in key
+    assert int(client.get(key)) == 3
+    assert 0 < client.ttl(key) <= 3600 + 60
+    assert not rate_limit_hit(rule=RULE, client_key="203.0.113.7")
+
+
+def test_a_stopped_redis_falls_back_to_the_database(db, monkeypatch, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    stopped = ForgivingRedisCache(settings.REDIS_URL, {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    monkeypatch.setattr(ratelimit, "cache", stopped)
+    assert [rate_limit_hit(rule=RULE, client_key="a") for _ in range(4)] == [True] * 3 + [False]
+    assert RateCount.objects.get(scope="test").count == 4
+    # Pages are built without it: a miss to read, nothing to write, no error.
+    assert stopped.get("results:x", "missing") == "missing"
+    assert stopped.get_many(["a", "b"]) == {}
+    stopped.set("results:x", "page")
+    stopped.set_many({"a": 1})
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -163,6 +163,7 @@ def test_unknown_step_is_a_404(client, db):
     assert client.get(reverse("portal:apply", args=["nope"])).status_code == 404
 
 
+@pytest.mark.shared_cache
 def test_applications_are_rate_limited(client, postcodes):
     for step in STEPS:
         client.post(reverse("portal:apply", args=[step]), ANSWERS[step])

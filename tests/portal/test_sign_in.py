@@ -90,6 +90,7 @@ def test_an_inactive_account_cannot_sign_in(client, owner_a):
     assert client.post(path).status_code == 410
 
 
+@pytest.mark.shared_cache
 def test_limits_per_address_and_per_client(client, owner_a):
     for _ in range(5):
         assert client.post(SIGN_IN, {"email": owner_a.email}).status_code == 200

@@ -300,6 +300,7 @@ def send(client, url, ip, **extra):
     return client.post(url, VALID, REMOTE_ADDR=ip, **extra)
 
 
+@pytest.mark.shared_cache
 def test_sixth_report_in_an_hour_is_refused(client, report_url):
     for _ in range(5):
         assert send(client, report_url, "203.0.113.5").status_code == 302
@@ -316,6 +317,7 @@ def test_sixth_report_in_an_hour_is_refused(client, report_url):
     assert not ProblemReport.objects.filter(message__startswith="The sixth").exists()
 
 
+@pytest.mark.shared_cache
 def test_limit_counts_reports_for_every_provider(client, postcodes):
     first = make_provider(name="First")
     second = make_provider(name="Second")
@@ -326,6 +328,7 @@ def test_limit_counts_reports_for_every_provider(client, postcodes):
     assert send(client, reverse("reports:report", args=[second.slug]), "::1").status_code == 429
 
 
+@pytest.mark.shared_cache
 def test_another_ip_is_not_limited(client, report_url):
     for _ in range(5):
         send(client, report_url, "203.0.113.5")
@@ -334,6 +337,7 @@ def test_another_ip_is_not_limited(client, report_url):
     assert ProblemReport.objects.count() == 6
 
 
+@pytest.mark.shared_cache
 def test_the_limit_starts_afresh_each_hour(client, report_url, monkeypatch):
     from core import ratelimit
 
@@ -353,6 +357,7 @@ def test_x_forwarded_for_is_ignored_by_default(client, report_url):
     assert response.status_code == 429
 
 
+@pytest.mark.shared_cache
 def test_x_forwarded_for_is_used_when_trusted(client, report_url, settings):
     settings.TRUST_X_FORWARDED_FOR = True
     # Behind our proxy every request has the proxy's REMOTE_ADDR; the last X-Forwarded-For entry

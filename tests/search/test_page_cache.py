@@ -14,6 +14,8 @@ from django.urls import reverse
 
 from ..factories import add_basic_checks, make_provider
 
+pytestmark = pytest.mark.shared_cache
+
 URL = reverse("search:results")
 SEARCH = {"postcode": "CM1 1RW"}
 

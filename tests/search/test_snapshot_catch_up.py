@@ -14,6 +14,8 @@ from search import snapshot
 
 from ..factories import make_provider
 
+pytestmark = pytest.mark.shared_cache
+
 URL = reverse("search:results")
 SEARCH = {"postcode": "CM1 1RW"}
 RESULT = re.compile(r'<h3 class="govuk-heading-m[^"]*"><a class="govuk-link" href="[^"]+">([^<]+)<')

@@ -344,6 +344,7 @@ def test_shared_page_only_answers_get_and_head(client, shared_list):
     assert Client().post(shared_list.get_absolute_url()).status_code == 405
 
 
+@pytest.mark.shared_cache
 def test_share_links_are_rate_limited_per_client(client, providers):
     from shortlist.services import SHARE_LINKS
 
