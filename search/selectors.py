@@ -32,7 +32,7 @@ from places import geo
 from providers.models import Provider, Service
 
 from .forms import SORT_CHOICES, PostcodeSearchForm, ProviderFilter, filter_data
-from .snapshot import Filters, current
+from .snapshot import GROUPS, Filters, current
 
 PAGE_SIZE = 20
 PAGE_CACHE_SECONDS = 3600  # also dropped at once by any change to the directory (its version)
@@ -125,6 +125,9 @@ def _build(query, location, snapshot, today):
             "filterset": filterset,
             "facets": results.facets,
             "ticked": len(ticked_options(filterset)),
+            "filter_panel": filter_panel(
+                query, location, filterset, results.facets, sort, keep=snapshot.token is not None
+            ),
             "ignored_filters": bool(filterset.form.errors),
             "page": page,
             # First, last, and the pages either side of this one: a city has hundreds of pages.
@@ -257,6 +260,43 @@ def cards_for(hits, *, today, keep):
         caches["cards"].set_many(drawn)
     cards = {**kept, **drawn}
     return [cards[keys[hit.pk]] for hit in hits if keys[hit.pk] in cards]
+
+
+def filter_panel(query, location, filterset, facets, sort, *, keep):
+    """The filter panel (`search/_filters.html`), rendered once per facet state: the same place,
+    ticked options, counts, sort, language and option names give the same HTML, so it is kept
+    (with the cards) and reused by the other pages and orders of a search."""
+    form = filterset.form
+    state = (
+        get_language(),
+        location.label,
+        sort,
+        sorted((k, v) for k, v in query.lists() if k not in {"page", "postcode", "sort"}),
+        sorted(
+            (group, sorted(counts.items()) if isinstance(counts, dict) else counts)
+            for group, counts in facets.items()
+        ),
+        [
+            [(str(value), str(label)) for value, label in form.fields[name].choices]
+            for name in GROUPS
+        ],
+    )
+    key = "panel:" + hashlib.sha256(repr(state).encode()).hexdigest()
+    if keep and (html := caches["cards"].get(key)) is not None:
+        return html
+    html = render_to_string(
+        "search/_filters.html",
+        {
+            "location": location,
+            "filterset": filterset,
+            "facets": facets,
+            "ticked": len(ticked_options(filterset)),
+            "sort": sort,
+        },
+    )
+    if keep:
+        caches["cards"].set(key, html)
+    return html
 
 
 def _card_key(hit, version, language, today):

@@ -104,3 +104,22 @@ def test_nothing_is_kept_from_uncommitted_changes(client, postcodes):
     make_provider(name="Uncommitted Care", coverage_radius_miles=10)  # its commit never comes
     assert "Uncommitted Care" in page(client)
     assert cards_kept() == []
+
+
+def replace_panel():
+    cards = caches["cards"]
+    (key,) = [key for key in cards_kept() if key.startswith("panel:")]
+    cards.set(key, "<p>Panel drawn earlier</p>")
+
+
+def test_the_filter_panel_is_drawn_once_per_facet_state(client, listed, committed):
+    assert "Apply filters" in page(client)
+    replace_panel()
+    assert "Panel drawn earlier" in page(client, page=1)  # another page of the same search
+    with committed():
+        category = listed.services.first().category
+        category.name = "Help of every kind"
+        category.save()
+    html = page(client, page=1)
+    assert "Panel drawn earlier" not in html
+    assert "Help of every kind" in html
