@@ -16,6 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 KEYS = {
     "database",
+    "cache",
+    "edits_under_load",
+    "memory_per_worker_mb",
     "providers",
     "requests",
     "search_small_ms",
@@ -41,7 +44,14 @@ def test_benchmark_runs_at_tiny_sizes(postcodes, monkeypatch):
     monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
     out, err = StringIO(), StringIO()
     call_command(
-        "benchmark_search", small=40, large=80, requests=45, sample=500, stdout=out, stderr=err
+        "benchmark_search",
+        small=40,
+        large=80,
+        requests=45,
+        sample=500,
+        edit_seconds=2.5,
+        stdout=out,
+        stderr=err,
     )
     report = json.loads(out.getvalue())
     assert set(report) == KEYS
@@ -56,5 +66,15 @@ def test_benchmark_runs_at_tiny_sizes(postcodes, monkeypatch):
     for size in ("small", "large"):
         assert 0 < report["page_kb"][size]["largest"] < 100
         assert report["map_kb"][size]["largest"] > 0
+    edits = report["edits_under_load"]
+    assert edits["with_edits"]["edits"] >= 1
+    assert edits["with_edits"]["snapshot_patches"] >= 1  # caught up by patching, not rebuilding
+    assert edits["with_edits"]["snapshot_rebuilds"] == 0
+    assert edits["without_edits"]["searches"] > 0 and edits["p95_with_over_without"] > 0
+    assert 0 < edits["with_edits"]["longest_wait_ms"]
+    assert report["search_large_ms"]["first_nothing_cached"]["median"] > 0
+    memory = report["memory_per_worker_mb"]
+    assert memory["workers"] == 3
+    assert 0 < memory["searching"]["uss"] < memory["searching"]["rss"]
     assert "Destroyed the throwaway database" in err.getvalue()
     assert not Provider.objects.exists()  # the configured database was only read
