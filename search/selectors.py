@@ -32,7 +32,7 @@ from places import geo
 from providers.models import Provider, Service
 
 from .forms import SORT_CHOICES, PostcodeSearchForm, ProviderFilter, filter_data
-from .snapshot import GROUPS, Filters, current
+from .snapshot import Filters, current
 
 PAGE_SIZE = 20
 PAGE_CACHE_SECONDS = 3600  # also dropped at once by any change to the directory (its version)
@@ -126,7 +126,7 @@ def _build(query, location, snapshot, today):
             "facets": results.facets,
             "ticked": len(ticked_options(filterset)),
             "filter_panel": filter_panel(
-                query, location, filterset, results.facets, sort, keep=snapshot.token is not None
+                query, location, filterset, results.facets, sort, snapshot
             ),
             "ignored_filters": bool(filterset.form.errors),
             "page": page,
@@ -262,24 +262,21 @@ def cards_for(hits, *, today, keep):
     return [cards[keys[hit.pk]] for hit in hits if keys[hit.pk] in cards]
 
 
-def filter_panel(query, location, filterset, facets, sort, *, keep):
+def filter_panel(query, location, filterset, facets, sort, snapshot):
     """The filter panel (`search/_filters.html`), rendered once per facet state: the same place,
-    ticked options, counts, sort, language and option names give the same HTML, so it is kept
-    (with the cards) and reused by the other pages and orders of a search."""
-    form = filterset.form
+    ticked options, counts, sort, language and option names (`snapshot.taxonomy`) give the same
+    HTML, so it is kept (with the cards) and reused by the other pages and orders of a search."""
+    keep = snapshot.token is not None
     state = (
         get_language(),
         location.label,
         sort,
-        sorted((k, v) for k, v in query.lists() if k not in {"page", "postcode", "sort"}),
+        sorted((k, v) for k, v in query.lists() if k in filterset.form.fields),
         sorted(
             (group, sorted(counts.items()) if isinstance(counts, dict) else counts)
             for group, counts in facets.items()
         ),
-        [
-            [(str(value), str(label)) for value, label in form.fields[name].choices]
-            for name in GROUPS
-        ],
+        snapshot.taxonomy,
     )
     key = "panel:" + hashlib.sha256(repr(state).encode()).hexdigest()
     if keep and (html := caches["cards"].get(key)) is not None:

@@ -18,8 +18,10 @@ can be and when a whole rebuild happens.
 
 import bisect
 import copy
+import hashlib
 import logging
 import math
+import sys
 import threading
 import time
 from collections import Counter
@@ -33,7 +35,15 @@ from django.utils import timezone
 
 from places import geo
 from providers import changes
-from providers.models import CoverageDistrict, Provider, area_label, grace_days
+from providers.models import (
+    Audience,
+    CoverageDistrict,
+    Provider,
+    Service,
+    ServiceCategory,
+    area_label,
+    grace_days,
+)
 
 from .forms import COST_CHOICES, FEATURE_CHOICES, FLAG_FIELDS, WHEN_CHOICES
 
@@ -52,6 +62,7 @@ ROW_COLUMNS = (
     "registered_until",
     "last_checked",
     "area_of_row",
+    "pk",
     "alive",
 )
 
@@ -92,7 +103,8 @@ class Listing(NamedTuple):
 
 
 def _listing(provider):
-    return Listing(provider["pk"], provider["name"], provider["slug"], provider["town"])
+    # One copy of each town's name, not one per listing.
+    return Listing(provider["pk"], provider["name"], provider["slug"], sys.intern(provider["town"]))
 
 
 class Hit(NamedTuple):
@@ -126,6 +138,7 @@ class Snapshot:
     day = None  # the day it was built for: which listings are public depends on the date
     behind = False  # True on a copy handed out while the directory has moved on (see `current`)
     built = True  # False when it was brought up to date by re-reading some listings only
+    taxonomy = ""  # a digest of the category, service and audience names (`taxonomy_stamp`)
 
     def __init__(self, providers, tags, districts):
         # Every position here is a provider's public point, the centre of its postcode sector:
@@ -133,7 +146,6 @@ class Snapshot:
         providers.sort(key=lambda p: math.inf if p["area_latitude"] is None else p["area_latitude"])
         self.size = len(providers)
         self.listings = [_listing(p) for p in providers]
-        self.row_of = {p["pk"]: row for row, p in enumerate(providers)}
         # The map's places: each distinct area centre once. Only ever appended to, so snapshots
         # brought up to date from this one share the list.
         self.areas, self.area_index = [], {}
@@ -152,17 +164,20 @@ class Snapshot:
         self.name_rank[self.by_name] = np.arange(self.size)
 
         # One yes/no column per category, service and audience, from (provider pk, slug) pairs.
+        row_of = {p["pk"]: row for row, p in enumerate(providers)}
         self.tag_columns, self.tags = {}, {}
         for group, pairs in tags.items():
             slugs = sorted({slug for _, slug in pairs})
             self.tag_columns[group] = {slug: n for n, slug in enumerate(slugs)}
             self.tags[group] = np.zeros((self.size, len(slugs)), bool)
             for pk, slug in pairs:
-                if pk in self.row_of:
-                    self.tags[group][self.row_of[pk], self.tag_columns[group][slug]] = True
+                self.tags[group][row_of[pk], self.tag_columns[group][slug]] = True
 
-        self.districts_of, self.district_rows = {}, {}  # row: outward codes; outward: rows
-        self._add_districts(districts)
+        # Listed districts: (district code, row) pairs sorted by code, so a district's rows are
+        # one slice. Codes number outward codes in `outward_codes`, only ever appended to.
+        self.outward_codes = {}
+        self.district_code, self.district_row = NO_ROWS, NO_ROWS
+        self._set_districts(NO_ROWS, NO_ROWS, districts, row_of)
         self._index_latitude()
 
     def _columns(self, providers):
@@ -183,6 +198,7 @@ class Snapshot:
             "registered_until": _days(p["registered_until"] for p in providers),
             "last_checked": _days(p["last_checked_on"] for p in providers),
             "area_of_row": np.array([self._area(p) for p in providers], np.int64),
+            "pk": np.array([p["pk"] for p in providers], np.int64),
         }
         flags = {name: column(field, bool) for name, field in FLAG_FIELDS.items()}
         return columns, flags, radius
@@ -202,16 +218,23 @@ class Snapshot:
         listing = self.listings[row]
         return listing.name.casefold(), listing.pk
 
-    def _add_districts(self, districts):
-        added = {}
-        for pk, outward in districts:
-            if pk in self.row_of:
-                added.setdefault(self.row_of[pk], []).append(outward)
-        for row, outwards in added.items():
-            self.districts_of[row] = tuple(outwards)
-            for outward in outwards:
-                rows = self.district_rows.get(outward, NO_ROWS)
-                self.district_rows[outward] = np.append(rows, row)
+    def _set_districts(self, codes, rows, districts, row_of):
+        """Districts: these (code, row) pairs, and the (provider pk, outward code) `districts` of
+        the rows in `row_of`."""
+        added = [
+            (self.outward_codes.setdefault(outward, len(self.outward_codes)), row_of[pk])
+            for pk, outward in districts
+        ]
+        if added:
+            new_codes, new_rows = np.array(added, np.int64).T
+            codes, rows = np.concatenate([codes, new_codes]), np.concatenate([rows, new_rows])
+        order = np.argsort(codes, kind="stable")
+        self.district_code, self.district_row = codes[order], rows[order]
+
+    def _rows_of(self, pks):
+        """{pk: row} of the listings among `pks` this snapshot has a row for (alive or dead)."""
+        rows = np.flatnonzero(np.isin(self.pk, list(pks)))
+        return dict(zip(self.pk[rows].tolist(), rows.tolist(), strict=True))
 
     def _index_latitude(self):
         rows = np.flatnonzero(self.alive & ~np.isnan(self.latitude))
@@ -221,7 +244,9 @@ class Snapshot:
     @classmethod
     def build(cls):
         """The whole published directory, read afresh."""
-        return cls(*read(Provider.public_objects.order_by()))
+        built = cls(*read(Provider.public_objects.order_by()))
+        built.taxonomy = taxonomy_stamp()
+        return built
 
     @property
     def token(self):
@@ -233,16 +258,17 @@ class Snapshot:
         providers, tags, districts = read(Provider.public_objects.filter(pk__in=changed_ids))
         new = copy.copy(self)
         new.built = False
-        new.listings, new.row_of = list(self.listings), dict(self.row_of)
+        new.listings = list(self.listings)
+        known = self._rows_of(changed_ids)
+        row_of = {}  # the rows of the listings still public: their own, or a new one at the end
         for provider in providers:
-            if provider["pk"] not in new.row_of:
-                new.row_of[provider["pk"]] = len(new.listings)
+            if (row := known.get(provider["pk"])) is None:
+                row = len(new.listings)
                 new.listings.append(None)
+            row_of[provider["pk"]] = row
         new.size = len(new.listings)
-        touched = np.array(
-            sorted(self.row_of[pk] for pk in changed_ids if pk in self.row_of), np.int64
-        )
-        rows = np.array([new.row_of[p["pk"]] for p in providers], np.int64)
+        touched = np.array(sorted(known.values()), np.int64)
+        rows = np.array([row_of[p["pk"]] for p in providers], np.int64)
 
         # Every column is copied (grown for new rows), the touched rows marked dead, then the
         # fresh values written into the rows of the listings still public.
@@ -269,12 +295,13 @@ class Snapshot:
                 new.town_counts[provider["town"]] += 1
         new.towns = sorted((t for t, n in new.town_counts.items() if n > 0), key=str.casefold)
 
-        new._patch_tags(tags, touched)
-        new._patch_districts(districts, touched)
+        new._patch_tags(tags, touched, row_of)
+        keep = ~np.isin(self.district_row, touched)
+        new._set_districts(self.district_code[keep], self.district_row[keep], districts, row_of)
         new._patch_indexes(self, touched, rows)
         return new
 
-    def _patch_tags(self, tags, touched):
+    def _patch_tags(self, tags, touched, row_of):
         self.tag_columns, self.tags = dict(self.tag_columns), dict(self.tags)
         for group, pairs in tags.items():
             columns = dict(self.tag_columns[group])
@@ -284,16 +311,8 @@ class Snapshot:
                 matrix = np.hstack([matrix, np.zeros((self.size, len(added)), bool)])
             matrix[touched] = False
             for pk, slug in pairs:
-                matrix[self.row_of[pk], columns[slug]] = True
+                matrix[row_of[pk], columns[slug]] = True
             self.tag_columns[group], self.tags[group] = columns, matrix
-
-    def _patch_districts(self, districts, touched):
-        self.districts_of, self.district_rows = dict(self.districts_of), dict(self.district_rows)
-        for row in touched.tolist():
-            for outward in self.districts_of.pop(row, ()):
-                rows = self.district_rows[outward]
-                self.district_rows[outward] = rows[rows != row]
-        self._add_districts(districts)
 
     def _patch_indexes(self, old, touched, rows):
         """The latitude and name indexes without the touched rows, then with the fresh ones."""
@@ -341,8 +360,9 @@ class Snapshot:
         rows = self._rows_near(location, self.max_radius)
         distance_sq = self.distances_sq(location, rows)
         rows = rows[distance_sq <= self.reach_sq[rows]]
-        if location.outward in self.district_rows:
-            rows = np.union1d(rows, self.district_rows[location.outward])
+        if (code := self.outward_codes.get(location.outward)) is not None:
+            start, stop = np.searchsorted(self.district_code, [code, code + 1])
+            rows = np.union1d(rows, self.district_row[start:stop])
         return rows, self.distances_sq(location, rows)
 
     def based_near(self, location, miles):
@@ -588,7 +608,7 @@ def _catch_up(version, today):
         if kept.version == version and kept.day == today:
             return kept
         since = changes.changes_since(kept.version, version)
-        if since.diverged or (since.everything and kept.size <= INLINE_REBUILD_ROWS):
+        if since.diverged or (since.everything and _small()):
             return _install(_built(version, today))
         if since.everything:
             _rebuild_in_background()
@@ -596,11 +616,26 @@ def _catch_up(version, today):
             return kept.behind_copy()
         ids = since.ids | _public_by_date_changed(kept.day, today)
         new = kept.patched(ids) if ids else copy.copy(kept)
-        new.version, new.day = version, today
+        new.version, new.day, new.taxonomy = version, today, taxonomy_stamp()
         stats["patches"] += 1
         return _install(new)
     finally:
         _lock.release()
+
+
+def taxonomy_stamp():
+    """A short digest of every category, service and audience name: what the filter panel shows
+    besides the counts (`selectors.filter_panel`). Three small queries, once per change."""
+    names = [
+        list(model.objects.order_by("pk").values_list("pk", "slug", "name", "name_cy"))
+        for model in (ServiceCategory, Service, Audience)
+    ]
+    return hashlib.sha256(repr(names).encode()).hexdigest()[:20]
+
+
+def _small():
+    """Small enough to rebuild on the spot (a test, a new site): a few milliseconds."""
+    return Provider.public_objects.count() <= INLINE_REBUILD_ROWS
 
 
 def _public_by_date_changed(before, today):

@@ -86,14 +86,16 @@ def server(postcodes, tmp_path):
                 time.sleep(0.2)
         else:
             pytest.fail("gunicorn did not start")
-        yield base, provider
+        yield base, provider, tmp_path / "gunicorn.log"
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
 def test_gunicorn_serves_pages_static_files_and_headers(server):
-    base, provider = server
+    base, provider, log = server
+    # Built once in the master, before the workers were forked (gunicorn.conf.py, when_ready).
+    assert "Search snapshot built before forking the workers (listings: 1," in log.read_text()
     status, headers, body = get(base + "/", {"X-Forwarded-Proto": "https"})
     assert status == 200
     html = body.decode()

@@ -71,7 +71,7 @@ def test_benchmark_runs_at_tiny_sizes(postcodes, monkeypatch):
     assert edits["with_edits"]["snapshot_patches"] >= 1  # caught up by patching, not rebuilding
     assert edits["with_edits"]["snapshot_rebuilds"] == 0
     assert edits["without_edits"]["searches"] > 0 and edits["p95_with_over_without"] > 0
-    assert 0 < edits["with_edits"]["longest_wait_ms"]
+    assert edits["with_edits"]["longest_wait_ms"] > 0
     assert report["search_large_ms"]["first_nothing_cached"]["median"] > 0
     memory = report["memory_per_worker_mb"]
     assert memory["workers"] == 3
