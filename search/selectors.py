@@ -245,7 +245,9 @@ def cards_for(hits, *, today, keep):
     connection holds uncommitted changes (`keep` False): a version number could be rolled back.
     """
     versions = dict(
-        Provider.public_objects.filter(pk__in=[hit.pk for hit in hits]).values_list("pk", "version")
+        Provider.public_objects.filter(pk__in=[hit.pk for hit in hits])
+        .order_by()
+        .values_list("pk", "version")
     )
     hits = [hit for hit in hits if hit.pk in versions]
     language = get_language()

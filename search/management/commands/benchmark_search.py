@@ -17,10 +17,14 @@ import os
 import pstats
 import random
 import re
+import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import tracemalloc
+import urllib.request
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode
@@ -28,7 +32,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Min
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -52,7 +56,7 @@ TARGETS = {
 KINDS = ("first", "repeat")
 ALL_KINDS = (*KINDS, "first_nothing_cached")  # reported, with no target: a cold start
 EDIT_SECONDS = 1.0  # a listing saved this often during "edits under load"
-WORKERS = 3  # forked like gunicorn's workers to measure memory per worker
+WORKERS = 3  # gunicorn workers whose memory is measured
 SEARCH_PLACES = 10
 # Search places are town or city centres at least this far apart. Only the busiest places fill a
 # page from 1,000 providers, so most are in London: the worst case for 100,000 (most matches).
@@ -123,13 +127,15 @@ class Command(BaseCommand):
                 settle()
                 large_runs = self.time_searches(client, places, requests)
                 oruk_large = self.time_oruk(client, requests)
-                home_times = self.time_home(client, requests)
                 edits = self.time_edits(client, places, edit_seconds)
                 memory = self.measure_workers(client, places)
                 if profile:
                     self.profile(client, places)
 
-        home = summarise(home_times)
+        # Timed between the large searches, so both see the same process (its memory, its
+        # caches, the collector): the ratios are of like with like.
+        small_runs.pop("home_times")
+        home = summarise(large_runs.pop("home_times"))
         search = {"small": small_runs, "large": large_runs}
         # A search's first request builds its page; repeats of the same search reuse the cached
         # page. Each is compared with the home page and across sizes on its own.
@@ -182,7 +188,7 @@ class Command(BaseCommand):
             # At the large size: searches that each build their page, for --edit-seconds without
             # edits and again while a listing is saved every second in another thread.
             "edits_under_load": edits,
-            # Workers forked from a process holding the large snapshot, as gunicorn forks them.
+            # A real gunicorn (gunicorn.conf.py) serving the large directory, in MB.
             "memory_per_worker_mb": memory,
             "total_seconds": round(time.perf_counter() - started, 1),
         }
@@ -288,12 +294,19 @@ class Command(BaseCommand):
         # Then as on a live site: the cards and panels are kept, the pages forgotten.
         forget_pages()
         runs = {kind: ([], []) for kind in KINDS}
+        for _ in range(WARM_UP_REQUESTS):
+            client.get("/")
+        home = []
         seen, sizes, map_sizes = set(), [], []
         for postcode, variant in timed:
             url = search_url(postcode, variant)
             begun = time.perf_counter()
             response = client.get(url)
             elapsed = (time.perf_counter() - begun) * 1000
+            begun = time.perf_counter()
+            if client.get("/").status_code != 200:
+                raise CommandError("The home page did not answer 200")
+            home.append((time.perf_counter() - begun) * 1000)
             if url not in seen:
                 sizes.append(len(response.content) / 1024)
                 map_sizes.append(map_size_kb(client, response, url))
@@ -310,6 +323,7 @@ class Command(BaseCommand):
         if "repeat" not in summary:
             raise CommandError(f"Use --requests above {len(searches)} to time repeats too.")
         summary["first_nothing_cached"] = summarise(cold)
+        summary["home_times"] = home
         summary["results"] = result_counts(runs["first"][1])
         summary["page_kb"] = {
             "median": round(statistics.median(sizes)),
@@ -358,19 +372,6 @@ class Command(BaseCommand):
                 raise CommandError(f"/api/oruk/services answered {response.status_code}")
         self.info(f"Timed {requests} pages of /api/oruk/services")
         return {**summarise(times), "page_kb": round(statistics.median(sizes), 1)}
-
-    def time_home(self, client, requests):
-        for _ in range(WARM_UP_REQUESTS):
-            client.get("/")
-        times = []
-        for _ in range(requests):
-            begun = time.perf_counter()
-            response = client.get("/")
-            times.append((time.perf_counter() - begun) * 1000)
-            if response.status_code != 200:
-                raise CommandError(f"The home page answered {response.status_code}")
-        self.info(f"Timed {requests} home pages")
-        return times
 
     def time_edits(self, client, places, seconds):
         """Searches for `seconds` without edits, then for `seconds` while another thread saves a
@@ -438,65 +439,62 @@ class Command(BaseCommand):
         }
 
     def measure_workers(self, client, places):
-        """Memory of workers forked from this process after it built the snapshot, as gunicorn
-        forks its workers (`preload_app`, `gunicorn.conf.py`): each searches, then a listing is
-        saved and each searches again, now holding a patched copy of its own. From Linux's
-        /proc/<pid>/smaps_rollup: rss (all it touches), uss (its own pages: what each further
-        worker costs) and pss (its fair share of the pages it shares)."""
-        if not Path("/proc/self/smaps_rollup").exists() or not hasattr(os, "fork"):
+        """Memory of a real gunicorn (`gunicorn.conf.py`: the snapshot built in the master before
+        it forks the workers) serving this directory: at start, after searches, and after a
+        listing is saved and each worker has patched a copy of its own. From Linux's
+        /proc/<pid>/smaps_rollup: rss (all a worker touches), uss (its own pages: what each
+        further worker costs) and pss (its fair share of the pages it shares with the others)."""
+        if not Path("/proc/self/smaps_rollup").exists():
             return None
-        urls = [search_url(postcode, filters) for postcode, filters in places]
-        snapshot.current()
-        connections.close_all()
-        gc.collect()
-        gc.freeze()
-        before = process_memory()
-        workers = []
-        for number in range(WORKERS):
-            read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker
-                try:
-                    os.close(read)
-                    worker = Client()
-                    for url in urls:
-                        fetch(worker, url, allow_empty=True)
-                    searching = process_memory()
-                    edited = Provider.public_objects.order_by("pk")[number]
-                    edited.save()
-                    for url in urls:
-                        fetch(worker, url, allow_empty=True)
-                    patched = process_memory()
-                    with os.fdopen(write, "w") as out:
-                        json.dump({"searching": searching, "after_an_edit": patched}, out)
-                finally:
-                    os._exit(0)
-            os.close(write)
-            with os.fdopen(read) as answer:
-                workers.append(json.loads(answer.read() or "null"))
-            os.waitpid(pid, 0)
-        if None in workers:
-            raise CommandError("A forked worker did not report its memory")
-        self.info(f"Measured the memory of {WORKERS} forked workers")
-        return {
-            "before_fork": before,
-            "workers": WORKERS,
-            **{
-                phase: {
-                    key: round(statistics.fmean(worker[phase][key] for worker in workers), 1)
-                    for key in ("rss", "pss", "uss")
-                }
-                for phase in ("searching", "after_an_edit")
-            },
+        port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DEBUG": "false",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-" + "x" * 50,
+            "SECURE_SSL_REDIRECT": "false",
+            "STATIC_MANIFEST": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": str(WORKERS),
         }
+        base = f"http://127.0.0.1:{port}"
+        urls = [base + search_url(postcode, filters) for postcode, filters in places]
+        server = subprocess.Popen(  # noqa: S603 - our own gunicorn
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "directory.wsgi"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_serving(base + "/health/live/")
+            time.sleep(1)  # every worker up
+            report = {"workers": WORKERS, "start": workers_memory(server.pid)}
+            for _ in range(5):
+                for url in urls:
+                    http_get(url)
+            report["searching"] = workers_memory(server.pid)
+            with transaction.atomic():
+                Provider.public_objects.order_by("pk").first().save()
+            for _ in range(5):
+                for url in urls:
+                    http_get(url)
+            report["after_an_edit"] = workers_memory(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        self.info(f"Measured the memory of gunicorn's {WORKERS} workers")
+        return report
 
     def profile(self, client, places):
         """Each query of a filtered and a plain search at the busiest place, slowest first, the
-        plans of the three slowest, and where the project's Python spends the rest. The cache is
-        emptied first each time, so these are first requests, which build the page."""
+        plans of the three slowest, and where the project's Python spends the rest. The page cache
+        is forgotten first each time, so these are first requests, which build the page (from
+        the cards and filter panel kept by the timed searches)."""
         postcode, filters = places[0]
         for url in [search_url(postcode, filters), search_url(postcode)]:
-            cache.clear()
+            forget_pages()
             with CaptureQueriesContext(connection) as captured:
                 begun = time.perf_counter()
                 fetch(client, url)
@@ -509,13 +507,13 @@ class Command(BaseCommand):
             for query in queries[:3]:
                 self.info(f"\n-- plan for the {float(query['time']) * 1000:.1f} ms query:")
                 self.info(explain(query["sql"]))
-            cache.clear()
+            forget_pages()
             profiler = cProfile.Profile()
             profiler.runcall(fetch, client, url)
             stream = io.StringIO()
             stats = pstats.Stats(profiler, stream=stream).sort_stats("cumulative")
             stats.print_stats(
-                re.escape(str(settings.BASE_DIR)) + r"/(search|providers|directory)/", 15
+                re.escape(str(settings.BASE_DIR)) + r"/(search|providers|directory)/", 25
             )
             self.info(
                 f"\n-- project code under cProfile (slower than unprofiled):{stream.getvalue()}"
@@ -543,17 +541,74 @@ def edit_listings(stop, ids, edits):
         connection.close()
 
 
-def process_memory():
-    """(rss, pss, uss) of this process in MB, from Linux's smaps_rollup."""
+def memory_of(pid):
+    """(rss, pss, uss) of a process in MB, from Linux's smaps_rollup."""
     fields = {}
-    for line in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
         name, value = line.split(":", 1)
         fields[name] = int(value.split()[0]) / 1024
     return {
-        "rss": round(fields["Rss"], 1),
-        "pss": round(fields["Pss"], 1),
-        "uss": round(fields["Private_Clean"] + fields["Private_Dirty"], 1),
+        "rss": fields["Rss"],
+        "pss": fields["Pss"],
+        "uss": fields["Private_Clean"] + fields["Private_Dirty"],
     }
+
+
+def workers_memory(master):
+    """The gunicorn master's memory, and its workers' (the mean of each figure), in MB."""
+    children = [
+        int(path.name)
+        for path in Path("/proc").iterdir()
+        if path.name.isdigit() and _parent(path) == master
+    ]
+    if not children:
+        raise CommandError("gunicorn has no workers")
+    workers = [memory_of(pid) for pid in children]
+    return {
+        "master": {key: round(value, 1) for key, value in memory_of(master).items()},
+        "per_worker": {
+            key: round(statistics.fmean(worker[key] for worker in workers), 1)
+            for key in ("rss", "pss", "uss")
+        },
+    }
+
+
+def _parent(path):
+    try:
+        return int((path / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def database_url():
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_get(url):
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - our own server
+        if response.status != 200:
+            raise CommandError(f"{url} answered {response.status}")
+        return response.read()
+
+
+def wait_until_serving(url):
+    for _ in range(300):
+        try:
+            http_get(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise CommandError("gunicorn did not start")
 
 
 def load_postcodes(postcodes, areas):
