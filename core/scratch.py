@@ -1,6 +1,7 @@
 """A throwaway database beside the configured one, for measuring without touching real data."""
 
 import contextlib
+import socket
 from pathlib import Path
 
 from django.conf import settings
@@ -56,3 +57,20 @@ class throwaway_database:  # noqa: N801 - reads like a function at its `with`
                 Path(self.test_name + suffix).unlink(missing_ok=True)
         self.info(f"Destroyed the throwaway database {self.test_name}")
         return False
+
+
+def database_url():
+    """DATABASE_URL for the database this process is connected to now (a throwaway or test one),
+    for a server started beside it."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 nothing is listening on, for such a server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -2,12 +2,14 @@
 
 A search is served like this (README, "How a search is served"):
 1. `snapshot.current()` gives this process's in-memory snapshot of the published directory,
-   rebuilt when the directory version token has changed.
-2. The page for this query, token and day is taken from the page cache if it is there: the page is
-   the same for everyone apart from the shortlist buttons.
+   brought up to date with every committed change (or, for a moment, the one before: `behind`).
+2. The page for this query, version and day is taken from the page cache if it is there: the page
+   is the same for everyone apart from the shortlist buttons.
 3. Otherwise the place is looked up (`forms.PostcodeSearchForm`), the snapshot filters, counts and
-   sorts the providers who cover it, the page's 20 are read afresh through `public_objects`, and
-   the page is rendered and cached, cut at each shortlist button's marker.
+   sorts the providers who cover it, the page's 20 are checked afresh through `public_objects`
+   and their cards taken from the card cache or drawn (`cards_for`), the filter panel likewise
+   (`filter_panel`), and the page is put together and cached, cut at each shortlist button's
+   marker.
 4. The view (`views.results`) puts in that visitor's own buttons.
 """
 

@@ -103,3 +103,10 @@ def steady_rate_limit_clock(monkeypatch):
     from core import ratelimit
 
     monkeypatch.setattr(ratelimit, "clock", lambda: 1_790_000_000 // 3600 * 3600 + 1800)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs the block's commit hooks, as a real commit would (the test itself
+    stays inside its transaction): the directory version moves and its change is logged."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -3,7 +3,6 @@ and hashed static files, and the security headers, over HTTP from a separate pro
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -13,26 +12,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from core.scratch import database_url, free_port
 
 from .factories import make_provider
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ROOT = Path(settings.BASE_DIR)
-
-
-def database_url():
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url, headers=None):

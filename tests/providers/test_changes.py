@@ -36,11 +36,6 @@ SEARCH = reverse("search:results")
 HERE = "CM1 1RW"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def checks_current(provider, today):
     """The reference: all four basic checks have a row, verified and in date on `today`."""
     good = {

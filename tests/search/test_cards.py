@@ -20,19 +20,6 @@ URL = reverse("search:results")
 SENTINEL = '<li class="app-result">Drawn earlier</li>'
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def listed(postcodes, committed):
-    with committed():
-        alpha = make_provider(name="Alpha Care", coverage_radius_miles=10)
-        make_provider(name="Bravo Care", coverage_radius_miles=10)
-    return alpha
-
-
 def page(client, **params):
     response = client.get(URL, {"postcode": "CM1 1RW", **params})
     assert response.status_code == 200

@@ -33,19 +33,6 @@ def csrf_tokens(page):
     return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def listed(postcodes, committed):
-    with committed():
-        first = make_provider(name="Alpha Care", coverage_radius_miles=10)
-        make_provider(name="Bravo Care", coverage_radius_miles=10)
-    return first
-
-
 def test_a_repeat_search_reuses_the_page(client, listed, django_assert_max_num_queries):
     first = html(client.get(URL, SEARCH))
     # The directory version, the session and the week's search count for the district.

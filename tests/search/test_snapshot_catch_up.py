@@ -33,19 +33,6 @@ def map_names(client):
     return [name for _, name, _ in client.get(url).json()["providers"]]
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def listed(postcodes, committed):
-    with committed():
-        first = make_provider(name="Alpha Care", coverage_radius_miles=10)
-        make_provider(name="Bravo Care", coverage_radius_miles=10)
-    return first
-
-
 def test_while_another_thread_catches_up_a_search_gets_the_previous_snapshot(
     client, listed, committed
 ):

@@ -31,11 +31,6 @@ NAMES = ["Ash", "beech", "Cedar", "alder", "Ash"]  # repeated names sort by id
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def directory(postcodes, committed):
     rng = random.Random(17)
     with committed():

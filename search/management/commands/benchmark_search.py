@@ -17,7 +17,6 @@ import os
 import pstats
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,7 +37,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from core.bulk import BulkTable, analyse
-from core.scratch import throwaway_database
+from core.scratch import database_url, free_port, throwaway_database
 from places import geo
 from places.importers import POSTCODE_COLUMNS
 from places.models import Postcode, PostcodeArea
@@ -578,20 +577,6 @@ def _parent(path):
         return int((path / "stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return None
-
-
-def database_url():
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def http_get(url):
