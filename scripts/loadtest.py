@@ -8,7 +8,7 @@ Visitors open the home page, search by postcode (half of them with a filter or a
 open a provider's profile from the results, read a guide and fetch a static file, with a short
 pause between pages. With --officer-every, a separate thread saves a listing that often through
 Django (the same database as the server: set DATABASE_URL as for the server), as an officer
-would, so every web process sees the directory change and rebuilds its search snapshot.
+would, so every web process sees the directory change and catches its search snapshot up.
 Prints JSON: requests a second, and p50/p95/p99 in ms and errors for each page kind.
 """
 

@@ -210,7 +210,7 @@ def map_data_for(query, *, today=None):
     if not form.is_valid():
         raise InvalidSearch(form)
     _, _, _, results = _search(query, form.location, snapshot, today)
-    rows = results.order
+    rows = results.order.rows  # the map needs no order
     if snapshot.behind:  # a listing unpublished a moment ago is not on the map either
         pks = snapshot.pks(rows)
         public = set(Provider.public_objects.filter(pk__in=pks).values_list("pk", flat=True))

@@ -3,7 +3,7 @@
 import logging
 from datetime import timedelta
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -19,13 +19,7 @@ def search_count_add(*, outward, today=None):
     if not outward:
         return  # a place name: no district to count
     try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # A count lost in a crash is no loss: commit without waiting for the disk, which
-                # was most of a cached search's time on PostgreSQL.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            _add(outward, today)
+        _add(outward, today)
     except DatabaseError:
         logger.warning("Could not count a search in %s", outward, exc_info=True)
 

@@ -116,13 +116,48 @@ class Hit(NamedTuple):
 
 @dataclass
 class Results:
-    order: np.ndarray  # snapshot rows of the results, in the chosen order
+    order: "Ordered"  # snapshot rows of the results, in the chosen order
     facets: dict  # {group: {option: count}, "total": count}
     covering: np.ndarray  # snapshot rows of everyone covering the place, before filters
     distance_sq: np.ndarray  # for every snapshot row, from the searched place
 
     def __len__(self):
         return len(self.order)
+
+
+class Ordered:
+    """Rows in an order given by sort keys (as for `np.lexsort`: the last key first), sorted only
+    as far as asked: a page needs 20 of what can be thousands. Slices like an array, so a
+    `Paginator` can page it; `np.asarray` gives them all in order."""
+
+    def __init__(self, rows, keys):
+        self.rows = rows  # in no particular order
+        self.keys = keys
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step not in (None, 1):
+            raise TypeError("Ordered rows are read in slices")
+        start, stop, _ = item.indices(len(self.rows))
+        return self._first(stop)[start:stop]
+
+    def __array__(self, dtype=None, copy=None):
+        return self._first(len(self.rows))
+
+    def _first(self, count):
+        """The first `count` rows in order. Every row whose first key is above the count-th
+        smallest comes after all the others, so only those up to it need sorting."""
+        if count <= 0:
+            return self.rows[:0]
+        candidates = slice(None)
+        if count < len(self.rows) // 2:
+            primary = self.keys[-1]
+            kth = np.partition(primary, count - 1)[count - 1]
+            candidates = np.flatnonzero(primary <= kth)
+        order = np.lexsort(tuple(key[candidates] for key in self.keys))
+        return self.rows[candidates][order][:count]
 
 
 class Snapshot:
@@ -424,7 +459,7 @@ class Snapshot:
             for other in GROUPS:
                 if other != group:
                     but_this &= group_match[other]
-            sums = self.tags[group][rows[but_this]].sum(axis=0)
+            sums = np.count_nonzero(self.tags[group][rows[but_this]], axis=0)
             facets[group] = {
                 slug: int(sums[n]) for slug, n in self.tag_columns[group].items() if sums[n]
             }
@@ -453,7 +488,7 @@ class Snapshot:
             keys = (name, distance, -self.last_checked[rows])
         else:
             keys = (name, distance)
-        return rows[np.lexsort(keys)]  # lexsort sorts by the last key first
+        return Ordered(rows, keys)  # the last key first, as for np.lexsort
 
     def pks(self, rows):
         """The provider ids of snapshot rows."""
@@ -461,6 +496,7 @@ class Snapshot:
 
     def hits(self, rows, distance_sq):
         """Snapshot rows as `Hit`s (provider id and distance), for reading the providers."""
+        rows = np.asarray(rows)
         return [
             Hit(self.listings[row].pk, None if math.isinf(d) else float(d))
             for row, d in zip(rows.tolist(), distance_sq[rows].tolist(), strict=True)
@@ -469,6 +505,7 @@ class Snapshot:
     def map_points(self, rows):
         """(areas, providers) for the map: each area centre the rows are based in once, as
         (latitude, longitude, label), and each row as (its area's index, name, slug)."""
+        rows = np.asarray(rows)
         rows = rows[self.area_of_row[rows] >= 0]
         used, position = np.unique(self.area_of_row[rows], return_inverse=True)
         areas = [self.areas[area] for area in used.tolist()]
