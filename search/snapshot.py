@@ -394,11 +394,18 @@ class Snapshot:
         the place."""
         rows = self._rows_near(location, self.max_radius)
         distance_sq = self.distances_sq(location, rows)
-        rows = rows[distance_sq <= self.reach_sq[rows]]
+        reach = distance_sq <= self.reach_sq[rows]
+        rows, distance_sq = rows[reach], distance_sq[reach]
         if (code := self.outward_codes.get(location.outward)) is not None:
             start, stop = np.searchsorted(self.district_code, [code, code + 1])
-            rows = np.union1d(rows, self.district_row[start:stop])
-        return rows, self.distances_sq(location, rows)
+            listed = self.district_row[start:stop]
+            # Those not already in: a mask rather than np.union1d, which sorts (1 ms in a city).
+            seen = np.zeros(self.size, bool)
+            seen[rows] = True
+            listed = listed[~seen[listed]]
+            rows = np.concatenate([rows, listed])
+            distance_sq = np.concatenate([distance_sq, self.distances_sq(location, listed)])
+        return rows, distance_sq
 
     def based_near(self, location, miles):
         """(rows, squared distances) of everyone whose public point is within `miles`."""

@@ -91,7 +91,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--profile",
             action="store_true",
-            help="at the large size, show on stderr each query of two searches with its time, "
+            help="at each size, show on stderr each query of two searches with its time, "
             "the plans of the slowest, and a cProfile of the project's code",
         )
 
@@ -121,6 +121,8 @@ class Command(BaseCommand):
                 self.info("Search places: " + ", ".join(pc for pc, _ in places))
                 small_runs = self.time_searches(client, places, requests)
                 oruk_small = self.time_oruk(client, requests)
+                if profile:
+                    self.profile(client, places)
                 build_large = builder.add(large - small)
                 snapshot_large = self.time_snapshot()
                 settle()
