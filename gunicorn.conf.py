@@ -60,3 +60,10 @@ def when_ready(server):
         connections.close_all()  # each worker opens its own
     gc.collect()
     gc.freeze()  # the objects made so far are never collected, so their pages stay shared
+
+
+def worker_exit(server, worker):
+    """A worker restarting (`max_requests`) or stopping writes the searches it has counted."""
+    from search.services import search_counts_write
+
+    search_counts_write()

@@ -286,6 +286,8 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # Publishing rules: days a listing stays public, with a notice, after one of its four basic
 # checks runs out; then `manage.py daily` suspends it.
 CHECK_GRACE_DAYS = int(os.environ.get("CHECK_GRACE_DAYS", "28"))
+# Searches are counted by district and week in each process and written this often (0: at once).
+SEARCH_COUNT_SECONDS = float(os.environ.get("SEARCH_COUNT_SECONDS", "10"))
 
 # Postcode data loaded by `manage.py import_postcodes`.
 POSTCODE_IMPORT_BATCH_SIZE = int(os.environ.get("POSTCODE_IMPORT_BATCH_SIZE", "20000"))

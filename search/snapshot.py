@@ -51,6 +51,7 @@ CHUNK = 5000
 GROUPS = ("category", "service", "audience")  # any ticked option in one of these may match
 NEVER = -1  # the day number stored for "no date"
 NO_ROWS = np.array([], np.int64)
+BAND_COLUMNS = ("latitude", "longitude", "reach_sq")  # kept in latitude order beside the index
 # The per-row columns a snapshot brought up to date copies (the indexes are rebuilt beside them).
 ROW_COLUMNS = (
     "latitude",
@@ -272,9 +273,11 @@ class Snapshot:
         return dict(zip(self.pk[rows].tolist(), rows.tolist(), strict=True))
 
     def _index_latitude(self):
+        """Rows with a public point, by latitude, with their latitude, longitude and reach in the
+        same order: a band of places is then one contiguous slice of each (no gathering)."""
         rows = np.flatnonzero(self.alive & ~np.isnan(self.latitude))
         self.by_latitude = rows[np.argsort(self.latitude[rows], kind="stable")]
-        self.sorted_latitude = self.latitude[self.by_latitude]
+        self.band = {name: getattr(self, name)[self.by_latitude] for name in BAND_COLUMNS}
 
     @classmethod
     def build(cls):
@@ -352,12 +355,14 @@ class Snapshot:
     def _patch_indexes(self, old, touched, rows):
         """The latitude and name indexes without the touched rows, then with the fresh ones."""
         keep = ~np.isin(old.by_latitude, touched)
-        by_latitude, latitudes = old.by_latitude[keep], old.sorted_latitude[keep]
         placed = rows[~np.isnan(self.latitude[rows])]
         placed = placed[np.argsort(self.latitude[placed], kind="stable")]
-        at = np.searchsorted(latitudes, self.latitude[placed])
-        self.by_latitude = np.insert(by_latitude, at, placed)
-        self.sorted_latitude = np.insert(latitudes, at, self.latitude[placed])
+        at = np.searchsorted(old.band["latitude"][keep], self.latitude[placed])
+        self.by_latitude = np.insert(old.by_latitude[keep], at, placed)
+        self.band = {
+            name: np.insert(values[keep], at, getattr(self, name)[placed])
+            for name, values in old.band.items()
+        }
 
         by_name = old.by_name[~np.isin(old.by_name, touched)]
         fresh = sorted(rows.tolist(), key=self._name_key)
@@ -375,26 +380,23 @@ class Snapshot:
 
     # Where ----------------------------------------------------------------------------------------
 
-    def _rows_near(self, location, miles):
-        """Rows whose public point lies in a latitude band `miles` either side of the place."""
+    def _near(self, location, miles):
+        """(rows, squared distances, reaches) of the rows whose public point lies in a latitude
+        band `miles` either side of the place."""
         south, north, _, _ = geo.bounding_box(location.latitude, location.longitude, miles)
-        start, stop = np.searchsorted(self.sorted_latitude, [south, north], side="left")
-        return self.by_latitude[start:stop]
+        start, stop = np.searchsorted(self.band["latitude"], [south, north], side="left")
+        band = {name: values[start:stop] for name, values in self.band.items()}
+        distance_sq = _distance_sq(location, band["latitude"], band["longitude"])
+        return self.by_latitude[start:stop], distance_sq, band["reach_sq"]
 
     def distances_sq(self, location, rows):
-        """Squared distance in degrees of latitude on a flat projection around the searched
-        point: within 0.5% of the great-circle distance up to 50 miles in Britain."""
-        stretch = math.cos(math.radians(location.latitude))
-        dx = (self.longitude[rows] - location.longitude) * stretch
-        dy = self.latitude[rows] - location.latitude
-        return dx * dx + dy * dy
+        return _distance_sq(location, self.latitude[rows], self.longitude[rows])
 
     def covering(self, location):
         """(rows, squared distances) of everyone whose travel radius or listed districts include
         the place."""
-        rows = self._rows_near(location, self.max_radius)
-        distance_sq = self.distances_sq(location, rows)
-        reach = distance_sq <= self.reach_sq[rows]
+        rows, distance_sq, reach_sq = self._near(location, self.max_radius)
+        reach = distance_sq <= reach_sq
         rows, distance_sq = rows[reach], distance_sq[reach]
         if (code := self.outward_codes.get(location.outward)) is not None:
             start, stop = np.searchsorted(self.district_code, [code, code + 1])
@@ -409,8 +411,7 @@ class Snapshot:
 
     def based_near(self, location, miles):
         """(rows, squared distances) of everyone whose public point is within `miles`."""
-        rows = self._rows_near(location, miles)
-        distance_sq = self.distances_sq(location, rows)
+        rows, distance_sq, _ = self._near(location, miles)
         near = distance_sq <= (miles / geo.MILES_PER_DEGREE) ** 2
         return rows[near], distance_sq[near]
 
@@ -535,6 +536,15 @@ class Snapshot:
         everywhere = np.full(self.size, np.inf)
         everywhere[rows] = distance_sq
         return self.hits(rows[order], everywhere)
+
+
+def _distance_sq(location, latitude, longitude):
+    """Squared distance in degrees of latitude on a flat projection around the searched point:
+    within 0.5% of the great-circle distance up to 50 miles in Britain."""
+    stretch = math.cos(math.radians(location.latitude))
+    dx = (longitude - location.longitude) * stretch
+    dy = latitude - location.latitude
+    return dx * dx + dy * dy
 
 
 def _days(values):

@@ -110,3 +110,10 @@ def committed(django_capture_on_commit_callbacks):
     """`with committed():` runs the block's commit hooks, as a real commit would (the test itself
     stays inside its transaction): the directory version moves and its change is logged."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def search_counts_at_once(settings):
+    """Searches are counted in the database at once, so a test sees its own counts and nothing
+    is left in memory for the next test (tests/workbench/test_figures.py tries the delay)."""
+    settings.SEARCH_COUNT_SECONDS = 0

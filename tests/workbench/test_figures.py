@@ -9,6 +9,7 @@ from django.urls import reverse
 from providers.services import provider_set_status
 from reports.models import ProblemReport
 from search.models import SearchCount
+from search.services import search_counts_write
 
 from ..factories import add_check, make_provider
 
@@ -59,3 +60,18 @@ def test_the_about_page_shows_the_public_figures(client, postcodes):
     html = client.get(reverse("about")).content.decode()
     assert "1 published listing" in html
     assert "Personal care" in html
+
+
+def test_searches_are_written_in_batches(client, postcodes, today, settings):
+    """Counted in the process and written at most every SEARCH_COUNT_SECONDS (a write for every
+    search cost most of a cached search on PostgreSQL), or when a worker exits."""
+    settings.SEARCH_COUNT_SECONDS = 3600
+    make_provider()
+    for _ in range(3):
+        client.get(reverse("search:results"), {"postcode": "CM1 1AE"})
+    assert not SearchCount.objects.exists()
+    search_counts_write()
+    week = today - timedelta(days=today.weekday())
+    assert list(SearchCount.objects.values_list("outward", "week", "count")) == [("CM1", week, 3)]
+    search_counts_write()  # nothing new: nothing written twice
+    assert SearchCount.objects.get().count == 3
