@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from providers.models import Service
 from shortlist.models import SharedShortlist
@@ -196,8 +197,8 @@ def test_use_my_location_refused(live_server, browser, listings):
     page.goto(live_server.url + reverse("home"))
     page.get_by_role("button", name="Use my location").click()
     message = page.locator(".app-locate__message")
-    message.wait_for(state="visible")
-    assert "Enter a postcode or town instead" in message.inner_text()
+    # "Finding your location…" shows first; the refusal replaces it when the browser answers.
+    expect(message).to_contain_text("Enter a postcode or town instead", timeout=10_000)
     assert axe_violations(page) == []
     context.close()
 
