@@ -46,11 +46,10 @@ def when_ready(server):
 
     begun = time.perf_counter()
     try:
-        snapshot.warm()
+        built = snapshot.current()
     except Exception as error:  # noqa: BLE001 - the site must still start
         server.log.warning("Could not build the search snapshot before forking: %s", error)
     else:
-        built = snapshot.current()
         server.log.info(
             "Search snapshot built before forking the workers (listings: %s, %.2f s)",
             int(built.alive.sum()),

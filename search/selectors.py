@@ -120,15 +120,16 @@ def _build(query, location, snapshot, today):
         nearby = providers_for(hits, SERVICES)
 
     map_query = _query_without(query, "page", "sort")
+    ticked = len(ticked_options(filterset))
     body = render_to_string(
         "search/_results_body.html",
         {
             "location": location,
             "filterset": filterset,
             "facets": results.facets,
-            "ticked": len(ticked_options(filterset)),
+            "ticked": ticked,
             "filter_panel": filter_panel(
-                query, location, filterset, results.facets, sort, snapshot
+                query, location, filterset, results.facets, sort, ticked, snapshot
             ),
             "ignored_filters": bool(filterset.form.errors),
             "page": page,
@@ -266,7 +267,7 @@ def cards_for(hits, *, today, keep):
     return [cards[keys[hit.pk]] for hit in hits if keys[hit.pk] in cards]
 
 
-def filter_panel(query, location, filterset, facets, sort, snapshot):
+def filter_panel(query, location, filterset, facets, sort, ticked, snapshot):
     """The filter panel (`search/_filters.html`), rendered once per facet state: the same place,
     ticked options, counts, sort, language and option names (`snapshot.taxonomy`) give the same
     HTML, so it is kept (with the cards) and reused by the other pages and orders of a search."""
@@ -291,7 +292,7 @@ def filter_panel(query, location, filterset, facets, sort, snapshot):
             "location": location,
             "filterset": filterset,
             "facets": facets,
-            "ticked": len(ticked_options(filterset)),
+            "ticked": ticked,
             "sort": sort,
         },
     )

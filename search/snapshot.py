@@ -615,7 +615,8 @@ logger = logging.getLogger(__name__)
 _lock = threading.Lock()  # held by the one thread bringing the snapshot up to date
 _kept = {"snapshot": None, "rebuilding": None}
 # Since the process started (or `stats_reset`): the benchmark reports these.
-stats = {"longest_wait_ms": 0.0, "patches": 0, "rebuilds": 0, "served_behind": 0}
+STATS_AT_START = {"longest_wait_ms": 0.0, "patches": 0, "rebuilds": 0, "served_behind": 0}
+stats = dict(STATS_AT_START)
 
 
 def current():
@@ -625,7 +626,8 @@ def current():
     A search never waits for a rebuild: a change is applied by re-reading only the listings the
     change log names (milliseconds, even with 100,000 listings), and a change too big to list is
     rebuilt in a background thread while searches keep the previous snapshot. Only the first
-    search in a process builds one (gunicorn builds it before forking: `warm`).
+    search in a process builds one (gunicorn's master builds it before forking: `when_ready` in
+    gunicorn.conf.py).
 
     While this connection holds changes that have not committed (`changes.pending()`), it gets a
     snapshot of its own, untagged, so that neither it nor a page built from it is kept.
@@ -750,13 +752,5 @@ def rebuilt(timeout=None):
         running.join(timeout)
 
 
-def warm():
-    """Build the snapshot now if this process has none: gunicorn's master calls this before it
-    forks the workers, so they start with it (and share its memory until they change it)."""
-    if changes.pending():
-        return
-    current()
-
-
 def stats_reset():
-    stats.update(longest_wait_ms=0.0, patches=0, rebuilds=0, served_behind=0)
+    stats.update(STATS_AT_START)
