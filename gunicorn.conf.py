@@ -8,6 +8,21 @@ restarts a worker stuck longer than that; the request limits refuse oversized he
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+
+class RedactingLogger(Logger):
+    """The access log without sign-in, invitation or share-link tokens in the paths."""
+
+    def atoms(self, resp, req, environ, request_time):
+        from core.logging import redact
+
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {
+            key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()
+        }
+
+
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = "gthread"
@@ -29,6 +44,7 @@ access_log_format = (
     '"bytes": %(B)s, "ms": %(M)s, "request_id": "%({x-request-id}o)s"}'
 )
 errorlog = "-"
+logger_class = RedactingLogger
 preload_app = True
 
 

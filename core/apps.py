@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
+
+    def ready(self):
+        from . import after_response
+
+        after_response.connect()

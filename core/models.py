@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -31,12 +32,21 @@ class OutboxEmail(models.Model):
     `key` names what it is for (a reminder about one check's expiry, one day's digest), so the
     same email is never queued twice; `sent_at` is set only once a send succeeded, so a failed
     send is tried again later and a sent one never is. Written by `core.outbox` only.
+
+    A sign-in or invitation link is never stored: the body holds a marker where it goes, and
+    `link_kind` and `link_user` say which link to make at the moment of sending. So nobody who
+    can read this table (staff, a backup, a database dump) can sign in as anyone.
     """
 
     key = models.CharField(max_length=200, unique=True)
     to = models.CharField(max_length=254)
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    link_kind = models.CharField(max_length=20, blank=True)
+    link_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(max_length=10, blank=True, help_text="For the link's address")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -48,6 +58,12 @@ class OutboxEmail(models.Model):
         verbose_name = "email in the outbox"
         verbose_name_plural = "outbox"
         indexes = [models.Index(fields=["sent_at", "next_attempt_at"], name="outbox_unsent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(link_kind="") | models.Q(link_user__isnull=False),
+                name="outbox_link_names_its_account",
+            )
+        ]
 
     def __str__(self):
         return f"{self.subject} to {self.to}"

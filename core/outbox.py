@@ -4,7 +4,11 @@
 does nothing. `outbox_send` sends what is due through Django's email backend and marks each sent
 only when the backend accepted it; a failure is recorded and tried again later, with a growing
 wait, up to `MAX_ATTEMPTS`. Call `outbox_send` from the daily command, and after a commit that
-queued something urgent.
+queued something urgent (`outbox_send_on_commit`, which sends once the response has gone).
+
+An email that carries a one-time link stores only a marker (`LINK`) and which link to make: the
+link is made by the maker its app registered (`outbox_link_maker`) at the moment of sending,
+and put only into the message handed to the email backend. The stored body never holds it.
 """
 
 import logging
@@ -13,24 +17,68 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from .after_response import after_response
 from .models import OutboxEmail
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+LINK = "[[one-time link]]"
+LINK_SHOWN = "(a one-time link, made when the email is sent and never kept)"
+_link_makers = {}
 
 
-def outbox_queue(*, key, to, subject, body):
-    """Queue an email once per `key`; returns it, or None if that key was queued before."""
+class LinkRefused(Exception):
+    """The account may no longer have this link (staff now, say, or switched off)."""
+
+
+def outbox_link_maker(kind):
+    """Register `make(user) -> url` for links of this kind; it raises LinkRefused to stop it."""
+
+    def register(make):
+        _link_makers[kind] = make
+        return make
+
+    return register
+
+
+def outbox_queue(*, key, to, subject, body, link_kind="", link_user=None):
+    """Queue an email once per `key`; returns it, or None if that key was queued before.
+    With `link_kind`, the body must hold `LINK` where the link for `link_user` goes."""
     if not to:
         return None
+    if link_kind and (link_kind not in _link_makers or LINK not in body or link_user is None):
+        raise ValueError(
+            f"A {link_kind!r} link needs its maker, its account and {LINK} in the body"
+        )
     try:
         with transaction.atomic():
-            return OutboxEmail.objects.create(key=key, to=to, subject=subject[:200], body=body)
+            return OutboxEmail.objects.create(
+                key=key,
+                to=to,
+                subject=subject[:200],
+                body=body,
+                link_kind=link_kind,
+                link_user=link_user,
+                language=translation.get_language() or "",
+            )
     except IntegrityError:
         return None
+
+
+def shown_body(email):
+    """The body as staff may see it: the link's place marked, nothing that signs anyone in."""
+    return email.body.replace(LINK, LINK_SHOWN)
+
+
+def _message_body(email):
+    if not email.link_kind:
+        return email.body
+    with translation.override(email.language or None):
+        url = _link_makers[email.link_kind](email.link_user)
+    return email.body.replace(LINK, url, 1)
 
 
 def outbox_send(*, keys=None, now=None, limit=500):
@@ -49,9 +97,14 @@ def outbox_send(*, keys=None, now=None, limit=500):
             if email is None:
                 continue
             try:
-                EmailMessage(
-                    email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to]
-                ).send()
+                body = _message_body(email)
+            except LinkRefused as refused:
+                email.attempts = MAX_ATTEMPTS  # never: the account may not have the link
+                email.last_error = f"Not sent: {refused}"[:2000]
+                email.save(update_fields=["attempts", "last_error"])
+                continue
+            try:
+                EmailMessage(email.subject, body, settings.DEFAULT_FROM_EMAIL, [email.to]).send()
             except Exception as error:  # noqa: BLE001 - any failure of the backend: try later
                 email.attempts += 1
                 email.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -67,5 +120,6 @@ def outbox_send(*, keys=None, now=None, limit=500):
 
 
 def outbox_send_on_commit(keys):
-    """Send these as soon as the transaction that queued them commits (an urgent report)."""
-    transaction.on_commit(lambda: outbox_send(keys=keys), robust=True)
+    """Send these once the transaction that queued them commits and the response has gone (an
+    urgent report, a sign-in link): nobody waits for the mail server, and a failure is retried."""
+    transaction.on_commit(lambda: after_response(lambda: outbox_send(keys=keys)), robust=True)

@@ -373,6 +373,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "core.logging.RequestIdFilter"},
+        "redact": {"()": "core.logging.RedactTokensFilter"},
         "quiet": {"()": "core.logging.QuietWarningFilter"},
     },
     "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
@@ -380,14 +381,14 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if env_bool("LOG_JSON", default=not DEBUG) else None,
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact"],
         }
     },
     "loggers": {
         "axes": {"level": "WARNING"},
         "django.security.DisallowedHost": {
             "handlers": ["console"],
-            "filters": ["quiet"],
+            "filters": ["quiet", "redact"],
             "propagate": False,
         },
     },

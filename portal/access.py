@@ -9,12 +9,13 @@ from functools import wraps
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from .models import Owner
+from .models import Owner, is_staff_account
 
 
 def owned_listing(request):
-    """The listing the signed-in account manages, or None."""
-    if not request.user.is_authenticated:
+    """The listing the signed-in account manages, or None (always None for a staff account:
+    providers' pages are never a way into, or out of, the staff side)."""
+    if not request.user.is_authenticated or is_staff_account(request.user):
         return None
     owner = Owner.objects.select_related("provider").filter(user=request.user).first()
     return owner.provider if owner else None

@@ -35,8 +35,11 @@ class OwnerAdmin(admin.ModelAdmin):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["provider", "email", "created_at"]
-    readonly_fields = ["provider", "email", "answers", "regulation_advice", "created_at"]
+    list_display = ["provider", "email", "email_in_use", "created_at"]
+    list_filter = ["email_in_use"]
+    readonly_fields = [
+        "provider", "email", "email_in_use", "answers", "regulation_advice", "created_at",
+    ]  # fmt: skip
 
     def has_add_permission(self, request):
         return False  # made by applying

@@ -17,7 +17,8 @@ NAMES = {"services": Service, "audiences": Audience}
 def label(field):
     if field.startswith("check:"):
         kind = field.removeprefix("check:")
-        return _("%(check)s: new expiry date") % {"check": Check.Kind(kind).label}
+        label = Check.Kind(kind).label if kind in Check.Kind.values else kind
+        return _("%(check)s: new expiry date") % {"check": label}
     return str(Provider._meta.get_field(field).verbose_name).capitalize()
 
 

@@ -516,7 +516,18 @@ class ListingForm(forms.ModelForm):
 
 
 class RenewalForm(forms.Form):
-    kind = forms.ChoiceField(choices=Check.Kind.choices, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        choices=Check.Kind.choices,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Choose one of the checks your listing has")},
+    )
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        """`kinds`: the checks this listing can renew (`renewable_checks`); only those."""
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(kind, label) for kind, label in kinds]
+
     expires_on = forms.DateField(
         label=_("New expiry date"),
         help_text=_("For example, 27 3 2027. Send the new certificate to the council as well"),

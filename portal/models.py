@@ -6,6 +6,7 @@ A provider never edits their public listing directly: everything goes through a 
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,8 +14,14 @@ from django.utils import timezone
 from providers.models import Provider
 
 
+def is_staff_account(user):
+    """Staff, an administrator, or in any staff group: never a provider's account."""
+    return user.is_staff or user.is_superuser or user.groups.exists()
+
+
 class Owner(models.Model):
-    """The person who manages a listing. One account manages one listing."""
+    """The person who manages a listing. One account manages one listing, and a provider's
+    account is never a staff account (it signs in with emailed links, which staff never may)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listing_owner"
@@ -25,6 +32,14 @@ class Owner(models.Model):
     def __str__(self):
         return f"{self.user.email} manages {self.provider}"
 
+    def clean(self):
+        if self.user_id and is_staff_account(self.user):
+            raise ValidationError(
+                {
+                    "user": "This is a council staff account. A provider needs an account of their own."
+                }
+            )
+
     def get_additional_data(self):
         return {"provider": self.provider_id}  # so the listing's timeline shows it
 
@@ -34,6 +49,12 @@ class Application(models.Model):
 
     provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="application")
     email = models.EmailField(help_text="The applicant's own address, for signing in")
+    email_in_use = models.BooleanField(
+        "this email is already used",
+        default=False,
+        help_text="Another account (staff or another provider) has this address, so the "
+        "application has no account: invite the applicant with an address of their own",
+    )
     answers = models.JSONField(default=dict, help_text="Every answer, as given")
     regulation_advice = models.TextField(
         blank=True, help_text="What we told them about registering"

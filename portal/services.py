@@ -11,24 +11,27 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from core.after_response import after_response
 from core.names import site_names
-from core.outbox import outbox_queue, outbox_send_on_commit
+from core.outbox import LINK, outbox_queue, outbox_send, outbox_send_on_commit
 from core.ratelimit import RateLimit, rate_limit_hit
 from places.models import Postcode
 from places.nations import nation_of
 from places.postcodes import PostcodeValue
 from providers.models import Audience, Check, Provider, Service
 
-from .models import Application, Owner, ProposedChange, ProviderFigures
+from .models import Application, Owner, ProposedChange, ProviderFigures, is_staff_account
 from .regulation import registration_advice
-from .tokens import link_url
+from .tokens import may_use_links
 
-SIGN_IN_PER_ADDRESS = RateLimit("sign-in-address", limit=5, window=timedelta(hours=1))
+# One link an address every 5 minutes, however many ask; 20 requests an hour from one client.
+SIGN_IN_PER_ADDRESS = RateLimit("sign-in-address", limit=1, window=timedelta(minutes=5))
 SIGN_IN_PER_CLIENT = RateLimit("sign-in-client", limit=20, window=timedelta(hours=1))
 APPLICATIONS = RateLimit("applications", limit=5, window=timedelta(hours=1))
 M2M = {"services": Service, "audiences": Audience}
@@ -64,11 +67,22 @@ def _user_model():
 
 
 def account_for_email(email):
-    """The active account managing a listing under this address, or None."""
-    return (
+    """The provider's account managing a listing under this address, or None. Never a staff
+    account, whatever its address."""
+    user = (
         _user_model()
         .objects.filter(email__iexact=email.strip(), is_active=True, listing_owner__isnull=False)
         .first()
+    )
+    return user if user and may_use_links(user) else None
+
+
+def _address_in_use(email):
+    """Some account already has this address (as its email or its user name)."""
+    return (
+        _user_model()
+        .objects.filter(Q(email__iexact=email) | Q(username__iexact=email[:150]))
+        .exists()
     )
 
 
@@ -120,23 +134,24 @@ def application_submit(*, answers, client_key=""):
         # The four basic checks, waiting for proof: the officer records each as they see it.
         for kind in Check.BASIC_KINDS:
             Check.objects.create(provider=provider, kind=kind, status=Check.Status.NOT_PROVIDED)
+        # An address another account has (staff's, or another provider's) is never attached:
+        # the officer sees the flag and invites the applicant with an address of their own.
+        in_use = _address_in_use(email)
         Application.objects.create(
             provider=provider,
             email=email,
+            email_in_use=in_use,
             answers=answers,
             # Kept for staff, in English; the applicant's email below is in their language.
             regulation_advice=staff_advice,
         )
-        user = _user_model().objects.filter(email__iexact=email).first()
-        if user is None:
-            user = _account_create(email)
-        if not Owner.objects.filter(user=user).exists():
-            Owner.objects.create(user=user, provider=provider)
+        if not in_use:
+            Owner.objects.create(user=_account_create(email), provider=provider)
         queued = outbox_queue(
             key=f"application:{provider.pk}",
             to=email,
             subject=_("We have your application to list %(name)s") % {"name": provider.name},
-            body=_application_email(provider, advice),
+            body=_application_email(provider, advice, in_use=in_use),
         )
         if queued:
             outbox_send_on_commit([queued.key])
@@ -156,7 +171,7 @@ def _decimal(value):
     return None if value in (None, "") else Decimal(str(value))
 
 
-def _application_email(provider, advice):
+def _application_email(provider, advice, *, in_use):
     paragraphs = [
         _("Thank you for applying to list %(name)s in %(site)s.")
         % {"name": provider.name, "site": site_names()["SITE_NAME"]},
@@ -167,7 +182,13 @@ def _application_email(provider, advice):
             "is published when they have seen all 4."
         ),
         _("About registering: %(advice)s") % {"advice": advice},
-        _("To see your application, sign in with this email address at %(url)s")
+        _(
+            "This email address is already used by another account here, so you cannot sign in "
+            "with it to manage this listing. Someone from the council will contact you to set "
+            "up your own sign-in."
+        )
+        if in_use
+        else _("To see your application, sign in with this email address at %(url)s")
         % {"url": _sign_in_url()},
         _("If you did not apply, you can ignore this email."),
     ]
@@ -177,37 +198,54 @@ def _application_email(provider, advice):
 # Signing in --------------------------------------------------------------------------------------
 
 
-def sign_in_link_send(*, email, client_key):
-    """Email a one-time sign-in link if this address manages a listing. Says nothing either way
-    (the caller shows the same page), and is limited per address and per client."""
-    address_key = salted_hmac("portal.sign-in", email.strip().lower()).hexdigest()
-    within = rate_limit_hit(rule=SIGN_IN_PER_CLIENT, client_key=client_key)
-    within = rate_limit_hit(rule=SIGN_IN_PER_ADDRESS, client_key=address_key) and within
-    if not within:
+def sign_in_link_request(*, email, client_key):
+    """Someone asked for a sign-in link. Counts the client's requests (False once over its
+    limit); everything else, even whether the address has an account, happens after the response
+    (`sign_in_link_send`), so known and unknown addresses take the same time."""
+    if not rate_limit_hit(rule=SIGN_IN_PER_CLIENT, client_key=client_key):
         return False
+    email, language = email.strip().lower(), translation.get_language()
+
+    def send():
+        with translation.override(language):
+            sign_in_link_send(email=email)
+
+    after_response(send)
+    return True
+
+
+def sign_in_link_send(*, email):
+    """Email a one-time sign-in link if this address belongs to a provider's account. At most one
+    link an address every few minutes: asking again (whoever asks) sends nothing more, and the
+    link already sent still works, so nobody can use up a provider's links."""
+    address_key = salted_hmac("portal.sign-in", email).hexdigest()
+    if not rate_limit_hit(rule=SIGN_IN_PER_ADDRESS, client_key=address_key):
+        return None
     user = account_for_email(email)
     if user is None:
-        return True
-    now = timezone.now()
-    queued = outbox_queue(
-        key=f"sign-in:{user.pk}:{now.timestamp()}",
-        to=user.email,
-        subject=_("Sign in to %(site)s") % {"site": site_names()["SITE_NAME"]},
-        body="\n\n".join(
-            [
-                _("Use this link to sign in and manage your listing:"),
-                link_url(user),
-                _(
-                    "It works once, for %(minutes)s minutes. If you did not ask to sign in, you "
-                    "can ignore this email: nobody can sign in without the link."
-                )
-                % {"minutes": settings.SIGN_IN_LINK_MINUTES},
-            ]
-        ),
-    )
+        return None
+    with transaction.atomic():
+        queued = outbox_queue(
+            key=f"sign-in:{user.pk}:{timezone.now().timestamp()}",
+            to=user.email,
+            subject=_("Sign in to %(site)s") % {"site": site_names()["SITE_NAME"]},
+            body="\n\n".join(
+                [
+                    _("Use this link to sign in and manage your listing:"),
+                    LINK,
+                    _(
+                        "It works once, for %(minutes)s minutes. If you did not ask to sign in, "
+                        "you can ignore this email: nobody can sign in without the link."
+                    )
+                    % {"minutes": settings.SIGN_IN_LINK_MINUTES},
+                ]
+            ),
+            link_kind="sign-in",
+            link_user=user,
+        )
     if queued:
-        outbox_send_on_commit([queued.key])
-    return True
+        outbox_send(keys=[queued.key])
+    return queued
 
 
 def owner_invite(*, provider, email, by):
@@ -216,6 +254,11 @@ def owner_invite(*, provider, email, by):
     email = email.strip().lower()
     with transaction.atomic():
         user = _user_model().objects.filter(email__iexact=email).first() or _account_create(email)
+        if is_staff_account(user):
+            raise ValueError(
+                f"{email} belongs to a council staff account: a provider needs an address of "
+                "their own"
+            )
         owner = Owner.objects.filter(user=user).first()
         if owner and owner.provider_id != provider.pk:
             raise ValueError(f"{email} already manages another listing")
@@ -238,7 +281,7 @@ def owner_invite(*, provider, email, by):
                         "site": site_names()["SITE_NAME"],
                     },
                     _("Use this link to sign in:"),
-                    link_url(user, "invite"),
+                    LINK,
                     _(
                         "It works once, for %(hours)s hours. After that, ask for a new link at "
                         "%(url)s"
@@ -246,6 +289,8 @@ def owner_invite(*, provider, email, by):
                     % {"hours": settings.INVITE_LINK_HOURS, "url": _sign_in_url()},
                 ]
             ),
+            link_kind="invite",
+            link_user=user,
         )
         if queued:
             outbox_send_on_commit([queued.key])
@@ -368,7 +413,19 @@ def proposal_approve(*, proposal, by):
 
 def _check_renew(provider, kind, expires_on, by, today):
     """A renewal the provider reported, now seen by an officer: verified from today."""
-    check, _created = Check.objects.get_or_create(provider=provider, kind=kind)
+    if kind not in Check.Kind.values:
+        raise CannotApply(f"This listing cannot have a check called {kind[:40]!r}.")
+    check = Check.objects.filter(provider=provider, kind=kind).first() or Check(
+        provider=provider, kind=kind
+    )
+    if kind == Check.Kind.REGISTRATION and not check.reference:
+        raise CannotApply(
+            "The listing has no registration number, so this renewal cannot be recorded as "
+            "verified. Record the registration on the listing first (with its number), or "
+            "reject this change with a reason."
+        )
+    if date.fromisoformat(expires_on) < today:
+        raise CannotApply("The new expiry date has passed. Reject this change with a reason.")
     check.status = Check.Status.VERIFIED
     check.verified_on = today
     check.verified_by = by

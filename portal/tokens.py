@@ -4,6 +4,11 @@ A link names the account (uid) and carries a token that is a keyed hash of the a
 sign-in, email and the time it was made: signing in changes the last sign-in, so a link works once;
 it stops working after `SIGN_IN_LINK_MINUTES` (an invitation from staff after
 `INVITE_LINK_HOURS`); changing the secret key ends them all.
+
+Only a provider's account can have a link: one that manages a listing and is not staff, an
+administrator or in any group (`may_use_links`). That is checked when the link is made, when the
+email is sent, and again when it is used, so an address shared with a staff account, or an account
+made staff later, never signs in without its password.
 """
 
 from django.conf import settings
@@ -12,6 +17,10 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+
+from core.outbox import LinkRefused, outbox_link_maker
+
+from .models import Owner, is_staff_account
 
 MAX_TOKEN_LENGTH = 64
 
@@ -44,7 +53,16 @@ class InviteTokenGenerator(SignInTokenGenerator):
 GENERATORS = {"sign-in": SignInTokenGenerator(), "invite": InviteTokenGenerator()}
 
 
+def may_use_links(user):
+    return (
+        user.is_active and not is_staff_account(user) and Owner.objects.filter(user=user).exists()
+    )
+
+
 def link_url(user, kind="sign-in"):
+    """The link's address, in the active language. Made only while the email is being sent."""
+    if not may_use_links(user):
+        raise LinkRefused("only a provider's own account signs in with a link")
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = GENERATORS[kind].make_token(user)
     return settings.SITE_URL + reverse(f"portal:{kind}-link", args=[uid, token])
@@ -71,4 +89,14 @@ def user_for_link(uid, token, kind="sign-in"):
         return None
     if not GENERATORS[kind].check_token(user, token, max_seconds=link_seconds(kind)):
         return None
-    return user
+    return user if may_use_links(user) else None
+
+
+@outbox_link_maker("sign-in")
+def _sign_in(user):
+    return link_url(user, "sign-in")
+
+
+@outbox_link_maker("invite")
+def _invite(user):
+    return link_url(user, "invite")

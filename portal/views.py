@@ -5,8 +5,10 @@ A provider's pages never take a listing id from the request: the listing is alwa
 signed-in account manages (`access.owned_listing`), so no URL or form field reaches anyone else's.
 """
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import login, logout
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
@@ -33,7 +35,7 @@ from .services import (
     application_submit,
     proposal_save,
     proposal_withdraw,
-    sign_in_link_send,
+    sign_in_link_request,
 )
 from .services import figures_save as save_figures
 from .tokens import user_for_link
@@ -218,7 +220,7 @@ def sign_in(request):
     form = forms.SignInForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            within = sign_in_link_send(
+            within = sign_in_link_request(
                 email=form.cleaned_data["email"], client_key=request_client_key(request)
             )
             if not within:
@@ -250,9 +252,17 @@ def sign_in(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def link(request, uid, token, kind="sign-in"):
-    """GET shows a button (mail scanners that open links must not use them up); POST signs in."""
+    """GET shows a button (mail scanners that open links must not use them up); POST signs in.
+    A client or account locked out after failed sign-ins (django-axes) is locked out here too."""
     user = user_for_link(uid, token, kind)
-    if user is None:
+    username = user.get_username() if user else ""
+    if not AxesProxyHandler.is_allowed(request, credentials={"username": username}):
+        response = _locked_out(request)
+    elif user is None:
+        if request.method == "POST":
+            # Counts towards the client's lockout, never the account's: nobody can lock a
+            # provider out by trying bad links with their id.
+            user_login_failed.send(__name__, credentials={"username": ""}, request=request)
         response = render(request, "portal/link_invalid.html", {"kind": kind}, status=410)
     elif request.method == "POST":
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -263,6 +273,25 @@ def link(request, uid, token, kind="sign-in"):
     # makes the browser send "Origin: null" and CSRF refuse the Continue button).
     response.headers["Referrer-Policy"] = "same-origin"
     return _private(response)
+
+
+def _locked_out(request):
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    return render(
+        request,
+        "portal/problem.html",
+        {
+            "title": _("Too many attempts to sign in"),
+            "paragraphs": [
+                _(
+                    "To keep accounts safe, signing in from here is stopped for %(minutes)s "
+                    "minutes. Wait, then open the link again or ask for a new one."
+                )
+                % {"minutes": minutes}
+            ],
+        },
+        status=429,
+    )
 
 
 @require_POST
@@ -283,6 +312,17 @@ def _checks(provider):
     return [(kind, Check.Kind(kind).label, found.get(kind)) for kind in kinds]
 
 
+def renewable_checks(provider):
+    """(kind, label) of the checks a provider can say were renewed: the listing's own, and a
+    registration only once the council has its registration number (an officer approving a
+    renewal records the check as verified, which needs the number)."""
+    return [
+        (kind, label)
+        for kind, label, check in _checks(provider)
+        if kind != Check.Kind.REGISTRATION or (check is not None and check.reference)
+    ]
+
+
 def _listing_page(request, provider, *, status=200, **forms_shown):
     """The provider's own page; a form sent back with its mistakes replaces the blank one."""
     pending = provider.proposals.filter(status=ProposedChange.Status.PENDING).first()
@@ -298,7 +338,8 @@ def _listing_page(request, provider, *, status=200, **forms_shown):
     if "figures_form" not in context:
         figures = ProviderFigures.objects.filter(provider=provider).first()
         context["figures_form"] = forms.FiguresForm(instance=figures)
-    context.setdefault("renewal_form", forms.RenewalForm())
+    context.setdefault("renewal_form", forms.RenewalForm(kinds=renewable_checks(provider)))
+    context["renewable"] = renewable_checks(provider)
     return _private(render(request, "portal/listing.html", context, status=status))
 
 
@@ -374,7 +415,7 @@ def _refusal(error, provider):
 @require_POST
 def renewal(request):
     provider = owned_listing(request)
-    form = forms.RenewalForm(request.POST)
+    form = forms.RenewalForm(request.POST, kinds=renewable_checks(provider))
     pending = provider.proposals.filter(status=ProposedChange.Status.PENDING).first()
     if form.is_valid():
         kind = form.cleaned_data["kind"]

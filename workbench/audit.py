@@ -7,7 +7,8 @@ middleware, follows many-to-many changes, and its admin is read-only.
 
 Parts of a listing (checks, districts, reviews, status changes, reports) name their listing in
 `additional_data`, so its timeline keeps them even after they are deleted. Notes people write on
-shared shortlists and the keyed client hashes are left out: they are not council records.
+shared shortlists and the keyed client hashes are left out: they are not council records. Nor is
+a share link's token: anyone who reads the trail could open the shortlist with it.
 """
 
 from auditlog.models import LogEntry
@@ -58,7 +59,7 @@ def register():
     ):
         auditlog.register(model, exclude_fields=["updated_at"])
     auditlog.register(ProblemReport, exclude_fields=["client_key", "updated_at"])
-    auditlog.register(SharedShortlist, exclude_fields=["entries", "client_key"])
+    auditlog.register(SharedShortlist, exclude_fields=["entries", "client_key", "token"])
     # Providers' own side: who manages what, what they asked for and what was decided.
     for model in (Owner, Application, ProposedChange, ProviderFigures):
         auditlog.register(model, exclude_fields=["updated_at"])

@@ -130,7 +130,11 @@ def _outside_rules(today):
 
 
 def _pending():
-    listings = Provider.objects.filter(status=Provider.Status.PENDING).order_by("updated_at")
+    listings = (
+        Provider.objects.filter(status=Provider.Status.PENDING)
+        .select_related("application")
+        .order_by("updated_at")
+    )
     return Section(
         "pending",
         "Waiting for review",
@@ -138,10 +142,20 @@ def _pending():
         listings.count(),
         _changelist("providers_provider", status__exact="pending"),
         [
-            Item(p.name, _provider_url(p.pk), f"waiting {timesince(p.updated_at)}")
+            Item(
+                p.name,
+                _provider_url(p.pk),
+                f"waiting {timesince(p.updated_at)}"
+                + (", this email is already used by another account" if _in_use(p) else ""),
+            )
             for p in listings[:SHOWN]
         ],
     )
+
+
+def _in_use(provider):
+    application = getattr(provider, "application", None)
+    return application is not None and application.email_in_use
 
 
 def _grace(today):

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -96,7 +97,8 @@ def test_apply_sign_in_propose_and_approve(live_server, browser, postcodes, staf
     page.get_by_label("Email address").fill(EMAIL)
     steps.click(page.get_by_role("button", name="Email me a link"))
     assert page.get_by_role("heading", name="Check your email").is_visible()
-    body = OutboxEmail.objects.filter(to=EMAIL, subject__startswith="Sign in").latest("pk").body
+    # As the provider's inbox has it: the outbox table never holds the link.
+    body = [m for m in mail.outbox if m.to == [EMAIL] and m.subject.startswith("Sign in")][-1].body
     page.goto(re.search(r"https?://\S+", body)[0].replace("http://127.0.0.1:8000", base))
     steps.click(page.get_by_role("button", name="Continue"))
     assert page.get_by_role("heading", name="Ruth's Helping Hands").is_visible()

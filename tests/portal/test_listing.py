@@ -135,7 +135,9 @@ def test_a_renewed_check_waits_for_verification(client_a, provider_a, staff_user
         ({"kind": "insurance", "expires_on": "01 01 2001"}, "must be in the future"),
         ({"kind": "insurance", "expires_on": "01 01 2999"}, "within 10 years"),
         ({"kind": "insurance", "expires_on": ""}, "Enter the new expiry date"),
-        ({"kind": "nuclear", "expires_on": "01 01 2030"}, "Select a valid choice"),
+        ({"kind": "nuclear", "expires_on": "01 01 2030"}, "Choose one of the checks your listing"),
+        # A registration the listing does not have (it gives no personal care).
+        ({"kind": "registration", "expires_on": "01 01 2030"}, "Choose one of the checks your"),
         ({"kind": "insurance", "expires_on": "9" * 5000}, "Enter the new expiry date as day"),
     ],
 )

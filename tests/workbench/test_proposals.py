@@ -91,3 +91,33 @@ def test_a_decided_change_cannot_be_decided_again(staff_client, proposal):
 
 def test_unknown_proposal_is_a_404(staff_client, db):
     assert staff_client.get(reverse("workbench:proposal", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "new", "message"),
+    [
+        ("check:registration", "2027-06-30", "The listing has no registration number"),
+        ("check:insurance", "2020-01-01", "The new expiry date has passed"),
+        ("check:nonsense", "2027-06-30", "This listing cannot have a check called"),
+    ],
+)
+def test_a_renewal_that_no_longer_fits_is_explained_not_a_server_error(
+    staff_client, postcodes, field, new, message
+):
+    """A renewal sent before the form only offered the listing's own checks (or one whose date
+    has passed since) is explained on Approve, and nothing changes."""
+    provider = make_provider(name="Alpha Care")
+    proposal = ProposedChange.objects.create(
+        provider=provider,
+        changes={field: {"old": None, "new": new}},
+        listing_version=provider.version,
+    )
+    before = list(provider.checks.values_list("kind", "status", "expires_on"))
+    response = staff_client.post(
+        reverse("workbench:proposal", args=[proposal.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposedChange.Status.PENDING
+    assert list(provider.checks.values_list("kind", "status", "expires_on")) == before
