@@ -1,28 +1,25 @@
 """One rate limiter for every public form that writes: a count per client and window.
 
 `rate_limit_hit` counts an attempt and says whether it is within the limit in one atomic step, so
-twenty simultaneous posts from one client get exactly `limit` yeses:
-- with a shared cache (REDIS_URL), Redis's INCR on a key that expires with its window;
-- otherwise a counter row per client and window (INSERT ... ON CONFLICT DO UPDATE ... RETURNING,
-  on PostgreSQL and SQLite alike), which every process shares through the database. So does the
-  fallback when Redis cannot be reached.
+twenty simultaneous posts from one client get exactly `limit` yeses: a counter row per client and
+window (INSERT ... ON CONFLICT DO UPDATE ... RETURNING, on PostgreSQL and SQLite alike), which
+every process and server shares through the database.
+
+Always the database, never the shared cache (REDIS_URL): a count kept in Redis starts again from
+nothing when Redis fails or restarts, giving every client a fresh allowance just when something is
+wrong. One short statement per form post (only posts are limited) costs little.
+
 Windows are fixed (each hour from the hour, say): at a window's edge a client can get up to twice
 the limit in a short burst, which is fine for stopping floods.
 """
 
-import hashlib
-import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
 from .models import RateCount
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,31 +41,10 @@ def clock():
 def rate_limit_hit(*, rule, client_key):
     """Count one attempt by `client_key`; True while it is within `rule.limit` for this window."""
     start = int(clock()) // rule.seconds * rule.seconds
-    if settings.REDIS_URL:
-        from redis.exceptions import RedisError
-
-        try:
-            return _count_in_cache(rule, client_key, start) <= rule.limit
-        except RedisError as error:
-            logger.warning(
-                "Counting %s in the database: the shared cache failed (%s)", rule.scope, error
-            )
-    return _count_in_database(rule, client_key, start) <= rule.limit
+    return _count(rule, client_key, start) <= rule.limit
 
 
-def _count_in_cache(rule, client_key, start):
-    # Hashed: a client key is ours, but need not be a tidy cache key.
-    digest = hashlib.sha256(client_key.encode()).hexdigest()[:32]
-    key = f"rate:{rule.scope}:{start}:{digest}"
-    cache.add(key, 0, timeout=rule.seconds + 60)  # only the first attempt of a window creates it
-    try:
-        return cache.incr(key)
-    except ValueError:  # it expired between the two calls: this attempt starts the count
-        cache.add(key, 1, timeout=rule.seconds + 60)
-        return 1
-
-
-def _count_in_database(rule, client_key, start):
+def _count(rule, client_key, start):
     table = connection.ops.quote_name(RateCount._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -222,9 +222,10 @@ MAP_TILES_URL_DEFAULT = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 # By default in each process's memory: a page is 70 KB with 1,000 listings and 230 to 370 KB with
 # 100,000 (`benchmark_search` reports page_kb), so 300 pages hold up to 20 MB in a small directory
 # and 70 to 110 MB at national scale; 5,000 cards about 15 MB. With several servers, name a Redis
-# server in REDIS_URL: every process then shares one cache (built once, not once per process), and
-# the rate limiters count there too. A change to the directory makes every cached page out of date
-# at once; a card is keyed by its listing's version.
+# server in REDIS_URL: every process then shares one cache (built once, not once per process). The
+# rate limiters never count there (core.ratelimit): the database keeps their counts through a Redis
+# failure. A change to the directory makes every cached page out of date at once; a card is keyed
+# by its listing's version.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     _redis = {
