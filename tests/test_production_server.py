@@ -59,8 +59,8 @@ def server(postcodes, tmp_path):
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "directory.wsgi"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "gunicorn.log").open("w"),  # a file: a pipe nobody reads would stall
+        stdout=(tmp_path / "access.log").open("w"),  # files: a pipe nobody reads would stall
+        stderr=(tmp_path / "gunicorn.log").open("w"),
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -103,3 +103,22 @@ def test_gunicorn_serves_pages_static_files_and_headers(server):
     status, _, body = get(base + "/no-such-page/")
     assert status == 404 and b"Page not found" in body
     assert b"Traceback" not in body
+
+
+def test_no_token_reaches_the_logs(server):
+    """Sign-in, invitation and share links carry secrets in their paths: the access log and the
+    site's own log lines (a 410 for a dead link, a 404) show them cut out."""
+    base, _, log = server
+    secrets = ["ab1-f00dfeedcafe1234beef", "cd2-0123456789abcdef0123", "S" * 43]
+    paths = [
+        f"/for-providers/sign-in/MQ/{secrets[0]}/",
+        f"/cy/for-providers/invitation/MQ/{secrets[1]}/",
+        f"/shortlist/s/{secrets[2]}/",
+    ]
+    for path in paths:
+        assert get(base + path)[0] in (404, 410)
+    time.sleep(0.5)  # gunicorn writes its access log line after the response
+    logs = log.read_text() + (log.parent / "access.log").read_text()
+    assert "/for-providers/sign-in/…/…/" in logs and "/shortlist/s/…/" in logs
+    for secret in secrets:
+        assert secret not in logs
