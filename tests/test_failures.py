@@ -2,11 +2,12 @@
 report is never lost (its words come back in the form). The queries really fail, at the database
 layer, through Django's execute wrapper."""
 
+import threading
 import time
 from contextlib import contextmanager
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -63,3 +64,84 @@ def test_a_report_that_cannot_be_saved_keeps_the_words(visitor, provider):
     assert "we could not save your report just now" in html
     assert words in html and 'value="Sam"' in html
     assert not ProblemReport.objects.exists()
+
+
+# --- a problem report when the database fails ------------------------------------------------
+
+WORDS = "The carer did not come on Tuesday and my father was alone all day."
+
+
+@contextmanager
+def database_hangs(timeout_ms=200):
+    """Every query waits until a timeout gives up on it, as when the database has stopped
+    answering: on PostgreSQL the server's own statement_timeout cancels a pg_sleep; SQLite gives
+    up waiting for a lock."""
+    waiting = threading.local()
+
+    def hang(execute, sql, params, many, context):
+        if getattr(waiting, "now", False):  # the wait's own queries
+            return execute(sql, params, many, context)
+        waiting.now = True
+        try:
+            if connection.vendor != "postgresql":
+                time.sleep(timeout_ms / 1000)
+                raise OperationalError("database is locked")
+            # In a savepoint, so the cancelled statement leaves the test's transaction usable.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
+                cursor.execute("SELECT pg_sleep(5)")
+        finally:
+            waiting.now = False
+        raise AssertionError("the statement timeout did not stop the query")
+
+    with connection.execute_wrapper(hang):
+        yield
+
+
+def assert_words_come_back(response, begun):
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert "we could not save your report just now" in html
+    assert WORDS in html and 'value="Sam"' in html
+    assert 'value="other" checked' in html
+    assert time.monotonic() - begun < 2
+    assert not ProblemReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "failing",
+    [
+        None,  # every query: the database is down
+        "SELECT",  # reading the listing
+        "INSERT INTO",  # counting for the rate limit, the first write
+        'INSERT INTO "REPORTS_PROBLEMREPORT"',  # saving the report itself
+    ],
+)
+def test_a_report_keeps_the_words_whichever_query_fails(visitor, provider, failing):
+    url = reverse("reports:report", args=[provider.slug])
+    begun = time.monotonic()
+    with database_fails(only=failing):
+        response = visitor.post(url, {"topic": "other", "message": WORDS, "name": "Sam"})
+    assert_words_come_back(response, begun)
+    # The form posts back to the same listing, even when the listing could not be read.
+    assert f'action="{url}"' in response.content.decode()
+
+
+def test_a_report_keeps_the_words_when_the_database_hangs(visitor, provider):
+    url = reverse("reports:report", args=[provider.slug])
+    begun = time.monotonic()
+    with database_hangs():
+        response = visitor.post(url, {"topic": "other", "message": WORDS, "name": "Sam"})
+    assert_words_come_back(response, begun)
+    assert visitor.post(url, {"topic": "other", "message": WORDS}).status_code == 302
+
+
+def test_a_sent_report_needs_no_session_for_its_thanks_page(visitor, provider):
+    """Nothing is written after the report: a session that cannot be saved loses nothing."""
+    url = reverse("reports:report", args=[provider.slug])
+    with database_fails(only='INSERT INTO "DJANGO_SESSION"'):
+        response = visitor.post(url, {"topic": "safety", "message": WORDS}, follow=True)
+    assert response.redirect_chain == [(reverse("reports:thanks", args=[provider.slug]), 302)]
+    assert "This report is not a safeguarding referral" in response.content.decode()
+    assert ProblemReport.objects.get().message == WORDS
