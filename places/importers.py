@@ -297,25 +297,29 @@ def _refresh_areas(cursor):
         )
 
 
-def import_postcodes(source, *, batch_size=20000, progress=None, force=False):
+# A well-formed file can still be short (an old or partial release, one region's download): a
+# quarter's release changes the count by a small fraction of a percent, so a source with more than
+# this percentage fewer postcodes than the table holds is refused unless the operator allows it.
+MAX_DROP_PERCENT = 0.5
+
+
+def import_postcodes(
+    source, *, batch_size=20000, progress=None, allow_fewer=False, max_drop=MAX_DROP_PERCENT
+):
     """Replace the postcode table with `source` in one transaction and return the row count.
 
     Searches keep reading the old table until the commit (MVCC on PostgreSQL, WAL on SQLite).
-    A postcode listed twice keeps its first position.
+    A postcode listed twice keeps its first position. A source with more than `max_drop` percent
+    fewer postcodes than the table holds is refused, changing nothing, unless `allow_fewer`.
     """
     try:
         _check_complete(source)
-        return _replace_table(source, batch_size, progress, force)
+        return _replace_table(source, batch_size, progress, allow_fewer, max_drop)
     except READ_ERRORS as error:
         raise SourceError(f"Could not read {source.name}: {error}") from error
 
 
-# A new source with fewer rows than this share of the table it replaces is refused unless forced:
-# a truncated download must not quietly throw away most of the country.
-MIN_SHARE_OF_CURRENT = 0.9
-
-
-def _replace_table(source, batch_size, progress, force=False):
+def _replace_table(source, batch_size, progress, allow_fewer, max_drop):
     table = Postcode._meta.db_table
     loader = BulkTable(Postcode, POSTCODE_COLUMNS)
     current = Postcode.objects.count()
@@ -335,11 +339,14 @@ def _replace_table(source, batch_size, progress, force=False):
             raise SourceError(
                 f"No postcodes found in {source.name}; the postcode table was left as it was"
             )
-        if not force and len(seen) < current * MIN_SHARE_OF_CURRENT:
+        fewer = current - len(seen)
+        if not allow_fewer and fewer > current * max_drop / 100:
+            # Raised inside the transaction: the DELETE and the new rows are rolled back.
             raise SourceError(
-                f"{source.name} has {len(seen):,} postcodes, far fewer than the {current:,} loaded "
-                "now, so it may be cut short; the postcode table was left as it was. Check the "
-                "file, or run again with --force to load it anyway"
+                f"{source.name} has {len(seen):,} postcodes, {fewer:,} ({fewer / current:.1%}) "
+                f"fewer than the {current:,} in the table now, more than the {max_drop:g}% a new "
+                "release may drop, so it may be cut short; the postcode table was left as it "
+                "was. Check the file, or if the drop is expected run again with --allow-fewer"
             )
         _refresh_areas(cursor)
         count = len(seen)

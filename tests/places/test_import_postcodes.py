@@ -301,7 +301,7 @@ def test_codepoint_open_zip(db, tmp_path):
 
 def test_codepoint_zip_and_fixture_csv_agree_on_positions(postcodes, tmp_path):
     from_csv = Postcode.objects.get(postcode="CM1 1RW")
-    import_postcodes(open_source(codepoint_zip(tmp_path / "codepo_gb.zip")), force=True)
+    import_postcodes(open_source(codepoint_zip(tmp_path / "codepo_gb.zip")), allow_fewer=True)
     from_zip = Postcode.objects.get(postcode="CM1 1RW")
     assert (from_zip.latitude, from_zip.longitude) == (from_csv.latitude, from_csv.longitude)
 
@@ -412,7 +412,7 @@ def test_importing_twice_leaves_the_same_rows(postcodes):
 def test_a_different_file_replaces_the_table(postcodes, tmp_path):
     path = tmp_path / "onspd.csv"
     path.write_text(onspd_text(), newline="")
-    run(path, "--force")  # far fewer rows than the table has: only when asked
+    run(path, "--allow-fewer")  # far fewer rows than the table has: only when asked
     assert set(Postcode.objects.values_list("postcode", flat=True)) == {
         "CM1 1AE",
         "CM1 1AF",
@@ -609,12 +609,81 @@ def test_no_progress_bar_at_verbosity_zero(db, tmp_path):
     assert "rows/s" in out
 
 
-def test_a_file_with_far_fewer_rows_is_refused_unless_forced(postcodes, tmp_path):
+def test_a_file_with_far_fewer_rows_is_refused_unless_allowed(postcodes, tmp_path):
     path = tmp_path / "onspd.csv"
     path.write_text(onspd_text(), newline="")
-    with pytest.raises(CommandError, match="far fewer than the 95 loaded now"):
+    with pytest.raises(CommandError, match=r"has 3 postcodes, 92 \(96.8%\) fewer than the 95"):
         run(path)
     assert Postcode.objects.count() == 95
+    run(path, "--force")  # the flag's old name still works
+    assert Postcode.objects.count() == ONSPD_GOOD
+
+
+def demo_without_its_last(tmp_path, count):
+    """The demo file less its last `count` postcodes: well formed, complete lines, just short."""
+    lines = CODEPOINT_DEMO.read_text().splitlines(keepends=True)
+    path = tmp_path / "codepo_short.csv"
+    path.write_text("".join(lines[:-count]))
+    return path
+
+
+def table_now():
+    return (
+        set(Postcode.objects.values_list("postcode", "latitude", "longitude", "admin_district")),
+        set(PostcodeArea.objects.values_list("code", "latitude", "longitude", "postcode_count")),
+    )
+
+
+def test_a_well_formed_but_short_file_is_refused_and_nothing_changes(postcodes, tmp_path):
+    before = table_now()
+    with pytest.raises(CommandError) as caught:
+        run(demo_without_its_last(tmp_path, 2))  # 93 of 95: 2.1% fewer
+    assert str(caught.value) == (
+        "codepo_short.csv has 93 postcodes, 2 (2.1%) fewer than the 95 in the table now, more "
+        "than the 0.5% a new release may drop, so it may be cut short; the postcode table was "
+        "left as it was. Check the file, or if the drop is expected run again with --allow-fewer"
+    )
+    assert table_now() == before
+
+
+def test_a_short_file_loads_when_the_operator_expects_it(postcodes, tmp_path):
+    path = demo_without_its_last(tmp_path, 2)
+    out, _ = run(path, "--allow-fewer")
+    assert "Imported 93 postcodes" in out
+    assert Postcode.objects.count() == 93
+
+
+def test_how_much_fewer_is_allowed_is_an_option(postcodes, tmp_path):
+    path = demo_without_its_last(tmp_path, 2)
+    with pytest.raises(CommandError, match="more than the 2% a new release may drop"):
+        run(path, "--max-drop", "2")
+    out, _ = run(path, "--max-drop", "2.5")
+    assert "Imported 93 postcodes" in out
+
+
+def test_a_release_a_few_postcodes_smaller_loads(db, tmp_path):
+    """A new release loses a few postcodes in a thousand: within the default, it just loads."""
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    rows = [
+        [f"CM{district} {sector}{first}{second}", 10, 570000 + sector * 10, 206000 + district]
+        for district in (1, 2)
+        for sector in range(1, 10)
+        for first in letters[:11]
+        for second in letters[:2]
+    ]  # 396 postcodes
+    run(write_codepoint_csv(tmp_path / "release1.csv", rows))  # into an empty table: any size
+    assert Postcode.objects.count() == 396
+    run(write_codepoint_csv(tmp_path / "release2.csv", rows[:-1]))  # 0.25% fewer
+    assert Postcode.objects.count() == 395
+
+
+@pytest.mark.parametrize("given", ["150", "-1", "half"])
+def test_max_drop_must_be_a_percentage(db, given):
+    with pytest.raises(
+        CommandError, match=f"give a percentage from 0 to 100, like 0.5, not {given}"
+    ):
+        run(CODEPOINT_DEMO, f"--max-drop={given}")
+    assert not Postcode.objects.exists()
 
 
 def test_a_plain_csv_cut_off_mid_line_is_refused(postcodes, tmp_path):

@@ -1,9 +1,26 @@
+import argparse
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from places.importers import Progress, SourceError, import_postcodes, open_source
+from places.importers import (
+    MAX_DROP_PERCENT,
+    Progress,
+    SourceError,
+    import_postcodes,
+    open_source,
+)
+
+
+def _percentage(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"give a percentage from 0 to 100, like 0.5, not {text}")
+    return value
 
 
 class Command(BaseCommand):
@@ -25,9 +42,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=settings.POSTCODE_IMPORT_BATCH_SIZE)
         parser.add_argument(
-            "--force",
+            "--allow-fewer",
+            "--force",  # its old name
             action="store_true",
-            help="load the file even if it has far fewer postcodes than the table has now",
+            dest="allow_fewer",
+            help="load the file even if it has fewer postcodes than the table has now (by more "
+            "than --max-drop)",
+        )
+        parser.add_argument(
+            "--max-drop",
+            type=_percentage,
+            default=MAX_DROP_PERCENT,
+            metavar="PERCENT",
+            help="refuse a file with more than this percentage fewer postcodes than the table "
+            f"has now (default {MAX_DROP_PERCENT:g})",
         )
 
     def _draw(self, text):
@@ -41,7 +69,8 @@ class Command(BaseCommand):
         if_empty=False,
         batch_size=20000,
         verbosity=1,
-        force=False,
+        allow_fewer=False,
+        max_drop=MAX_DROP_PERCENT,
         **options,
     ):
         from places.models import Postcode
@@ -54,7 +83,13 @@ class Command(BaseCommand):
             opened = open_source(source)
             self.stdout.write(f"Importing postcodes from {opened.name}")
             progress = Progress(opened.total_bytes, write=self._draw) if verbosity else None
-            count = import_postcodes(opened, batch_size=batch_size, progress=progress, force=force)
+            count = import_postcodes(
+                opened,
+                batch_size=batch_size,
+                progress=progress,
+                allow_fewer=allow_fewer,
+                max_drop=max_drop,
+            )
         except SourceError as error:
             raise CommandError(str(error)) from error
         seconds = time.monotonic() - started
