@@ -1,12 +1,12 @@
-"""Middleware for every response: a request id, a 400 for unreadable bodies, and the
-Permissions-Policy header."""
+"""Middleware for every response: a request id, a 400 for unreadable requests, and the
+Permissions-Policy header; and the plain error answers, a page or (under /api/) JSON."""
 
 import re
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -16,6 +16,15 @@ from .names import site_names
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+API_PREFIX = "/api/"
+UNREADABLE = (
+    BadRequest,
+    SuspiciousOperation,
+    MultiPartParserError,
+    UnicodeError,
+    LookupError,
+    ValueError,
+)
 
 
 class RequestIdMiddleware:
@@ -37,27 +46,25 @@ class RequestIdMiddleware:
 
 
 class UnreadableBodyMiddleware:
-    """A body that cannot be parsed (an unknown or non-ASCII-compatible charset, a broken
-    multipart upload) gets a plain 400 here, before the CSRF check, the session or an error page
-    tries to read it again and fails with a server error."""
+    """A query string or body that cannot be parsed (too many fields, an unknown or
+    non-ASCII-compatible charset, a broken multipart upload) gets a plain 400 here, before the
+    CSRF check, the session, a view or an error page tries to read it again and fails with a
+    server error. So does a request the WSGI handler could not build (`unreadable`, set by
+    directory.wsgi)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in BODY_METHODS:
-            try:
-                request.POST  # noqa: B018 - parse it once, here, where failure is handled
+        if getattr(request, "unreadable", False):
+            return bad_request_page(request=request)
+        try:
+            request.GET  # noqa: B018 - parse it once, here, where failure is handled
+            if request.method in BODY_METHODS:
+                request.POST  # noqa: B018
                 request.FILES  # noqa: B018
-            except (
-                BadRequest,
-                SuspiciousOperation,
-                MultiPartParserError,
-                UnicodeError,
-                LookupError,
-                ValueError,
-            ):
-                return bad_request_page(request=request)
+        except UNREADABLE:
+            return bad_request_page(request=request)
         return self.get_response(request)
 
 
@@ -69,8 +76,22 @@ def path_language(request):
     return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
+def is_api(request):
+    return request is not None and request.path_info.startswith(API_PREFIX)
+
+
+def api_error(status, error, message):
+    """Every answer of the API that is not a success: {error, message}, open to any origin."""
+    response = JsonResponse({"error": error, "message": message}, status=status)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def bad_request_page(status=400, request=None):
-    """A plain page that needs nothing from the request, the session or the database."""
+    """A plain page (JSON under /api/) that needs nothing from the request but its path, nor
+    the session or the database."""
+    if is_api(request):
+        return api_error(status, "Bad request", "The request could not be read.")
     with translation.override(path_language(request)):
         html = render_to_string("400.html", site_names())
     return HttpResponse(html, status=status)

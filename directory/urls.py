@@ -11,6 +11,10 @@ from . import views
 admin.site.site_header = "Directory administration"
 admin.site.site_title = "Directory administration"
 
+# Plain pages, or under /api/ the API's {error, message} JSON.
+handler400 = "directory.views.bad_request"
+handler403 = "directory.views.permission_denied"
+handler404 = "directory.views.page_not_found"
 handler500 = "directory.views.server_error"
 
 # The public site, in English at / and (with WELSH on) in Welsh at /cy/.

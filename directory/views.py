@@ -9,10 +9,11 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from core.middleware import path_language
+from core.middleware import api_error, bad_request_page, is_api, path_language
 from core.names import site_names
 from places.models import Postcode
 from search.forms import PostcodeSearchForm
@@ -47,15 +48,40 @@ UNAVAILABLE = (OperationalError, InterfaceError, InternalError)
 
 def server_error(request):
     """The 500 handler. A database that is down or not answering is not our bug but an outage:
-    a 503 with Retry-After. Neither page touches the session or the database."""
+    a 503 with Retry-After. Neither page touches the session or the database; under /api/ both
+    are the API's JSON."""
     error = sys.exc_info()[1]
+    if isinstance(error, UNAVAILABLE):
+        logger.warning("Database unavailable: %s", error)
+        if is_api(request):
+            response = api_error(
+                503, "Service unavailable", "The directory is unavailable just now. Try again soon."
+            )
+        else:
+            with translation.override(path_language(request)):
+                response = HttpResponse(render_to_string("503.html", site_names()), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if is_api(request):
+        return api_error(500, "Server error", "Something went wrong on our side. Try again later.")
     with translation.override(path_language(request)):
-        if isinstance(error, UNAVAILABLE):
-            logger.warning("Database unavailable: %s", error)
-            response = HttpResponse(render_to_string("503.html", site_names()), status=503)
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
         return HttpResponse(render_to_string("500.html", site_names()), status=500)
+
+
+def bad_request(request, exception):
+    return bad_request_page(request=request)
+
+
+def permission_denied(request, exception):
+    if is_api(request):
+        return api_error(403, "Forbidden", "This request is not allowed.")
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if is_api(request):
+        return api_error(404, "Not found", "There is nothing at this address in the API.")
+    return defaults.page_not_found(request, exception)
 
 
 @require_safe

@@ -4,7 +4,7 @@
 import json
 import math
 import uuid
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from django.conf import settings
@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import override
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_GET
 
+from core.middleware import api_error
 from places import geo
 from places.models import Postcode, PostcodeNotFound
 from places.postcodes import InvalidPostcode
@@ -29,15 +31,17 @@ from . import export, oruk
 SCHEMA = Path(__file__).parent / "schema"
 PER_PAGE_DEFAULT, PER_PAGE_MAX, PAGE_MAX = 20, 100, 1_000_000
 MAX_TEXT = 200
+MAX_DIGITS = 20  # room for leading zeros; int() of far longer strings is slow or refused
+METHODS = ("GET", "HEAD")
 
 
 class BadParameter(Exception):
     pass
 
 
-def _error(status, error, message):
-    response = JsonResponse({"error": error, "message": message}, status=status)
-    response["Access-Control-Allow-Origin"] = "*"
+def _method_not_allowed():
+    response = api_error(405, "Method not allowed", "This API is read-only: use GET.")
+    response["Allow"] = ", ".join(METHODS)
     return response
 
 
@@ -56,22 +60,28 @@ def _last_modified(request, *args, **kwargs):
 
 
 def api_view(view):
-    """GET only, English, a 400 or 404 as {error, message}, CORS open, and a 304 for a client
+    """GET only, English, every error as {error, message}, CORS open, and a 304 for a client
     that has this version of the directory already (ETag)."""
 
     conditional = condition(etag_func=_version_etag("oruk"), last_modified_func=_last_modified)(
         view
     )
 
-    @require_GET
+    # Nothing here changes anything, so there is nothing for a CSRF check to protect; without
+    # it a POST gets the API's own 405 instead of the site's HTML 403.
+    @csrf_exempt
     def wrapped(request, *args, **kwargs):
+        if request.method not in METHODS:
+            return _method_not_allowed()
         try:
             with override(settings.LANGUAGE_CODE):
                 response = conditional(request, *args, **kwargs)
         except BadParameter as problem:
-            return _error(400, "Bad request", str(problem))
+            return api_error(400, "Bad request", str(problem))
         except LookupError:
-            return _error(404, "Not found", "There is nothing with that id in this directory.")
+            return api_error(404, "Not found", "There is nothing with that id in this directory.")
+        if response.status_code == 412:  # If-Match or If-Unmodified-Since did not hold
+            return api_error(412, "Precondition failed", "The directory has changed since.")
         response["Access-Control-Allow-Origin"] = "*"  # on a 304 too
         return response
 
@@ -93,7 +103,9 @@ def _whole(request, name, default, low, high):
     raw = request.GET.get(name, "")
     if raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # ASCII digits only: str.isdigit() is also true of "²" and "①", which int() refuses, and
+    # int() takes "３" and "٣" as 3.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_DIGITS and low <= int(raw) <= high):
         raise BadParameter(f"{name} must be a whole number from {low} to {high}.")
     return int(raw)
 
@@ -123,13 +135,17 @@ def _since(request):
         moment = parse_datetime(raw[:40]) or (
             (day := parse_date(raw[:40])) and datetime.combine(day, time.min)
         )
-    except ValueError:
+        if moment and timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # The database compares in UTC: a moment in year 1 or 9999 may not be one there.
+        moment = moment and moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         moment = None
     if not moment:
         raise BadParameter(
             "modified_after must be a date or date and time, like 2026-11-30T09:00:00Z."
         )
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    return moment
 
 
 def _format(request):
@@ -177,8 +193,10 @@ def root(request):
     )
 
 
-@require_GET
+@csrf_exempt
 def openapi(request):
+    if request.method not in METHODS:
+        return _method_not_allowed()
     response = FileResponse((SCHEMA / "openapi.json").open("rb"), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -327,8 +345,9 @@ def _list_page(request, items, serialize):
     return _page(request, _Listed(items), serialize)
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
-    return _error(404, "Not found", "There is no such endpoint in this API.")
+    return api_error(404, "Not found", "There is no such endpoint in this API.")
 
 
 # The Open data page and the CSV ---------------------------------------------------------------

@@ -1,13 +1,13 @@
-"""When the database fails: a plain 503 with Retry-After, never a server error page, and a problem
-report is never lost (its words come back in the form). The queries really fail, at the database
-layer, through Django's execute wrapper."""
+"""When the database fails: a plain 503 with Retry-After, never a server error page (under /api/,
+the API's JSON), and a problem report is never lost (its words come back in the form). The
+queries really fail, at the database layer, through Django's execute wrapper."""
 
 import threading
 import time
 from contextlib import contextmanager
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, ProgrammingError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -15,12 +15,13 @@ from reports.models import ProblemReport
 
 
 @contextmanager
-def database_fails(only=None):
-    """Every query (or only those starting with `only`) fails as a lost server would."""
+def database_fails(only=None, error=None):
+    """Every query (or only those starting with `only`) fails as a lost server would (or with
+    `error`)."""
 
     def fail(execute, sql, params, many, context):
         if only is None or sql.lstrip().upper().startswith(only):
-            raise OperationalError("server closed the connection unexpectedly")
+            raise error or OperationalError("server closed the connection unexpectedly")
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(fail):
@@ -64,6 +65,41 @@ def test_a_report_that_cannot_be_saved_keeps_the_words(visitor, provider):
     assert "we could not save your report just now" in html
     assert words in html and 'value="Sam"' in html
     assert not ProblemReport.objects.exists()
+
+
+API_PATHS = ["/api/oruk/services", "/api/oruk/organizations?page=2", "/api/oruk/taxonomy_terms"]
+
+
+@pytest.mark.parametrize("path", API_PATHS)
+def test_the_api_answers_a_database_outage_as_json(visitor, provider, path):
+    with database_fails():
+        response = visitor.get(path)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response.json() == {
+        "error": "Service unavailable",
+        "message": "The directory is unavailable just now. Try again soon.",
+    }
+    assert visitor.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", API_PATHS)
+def test_the_api_answers_its_own_failure_as_json(visitor, provider, path):
+    with database_fails(error=ProgrammingError("no such column")):  # as a bug of ours would
+        response = visitor.get(path)
+    assert response.status_code == 500
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response.json()["error"] == "Server error"
+    assert "Retry-After" not in response
+
+
+def test_pages_still_answer_a_failure_with_html(visitor, provider):
+    with database_fails(error=ProgrammingError("no such column")):
+        response = visitor.get("/search/?postcode=CM1+1AE")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    assert "Sorry, there is a problem with the service" in response.content.decode()
 
 
 # --- a problem report when the database fails ------------------------------------------------

@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from opendata.schemas import validator
@@ -243,3 +244,48 @@ def test_bad_parameters_get_a_400_with_a_message(client, listings, params, word)
 )  # fmt: skip
 def test_unknown_ids_get_a_404(client, db, path):
     assert get(client, path, status=404)["error"] == "Not found"
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@pytest.mark.parametrize("path", ["", "services", f"services/{uuid.uuid4()}", "openapi.json"])
+def test_other_methods_get_a_json_405(db, method, path):
+    browser = Client(enforce_csrf_checks=True)  # a POST is refused for what it is, not for CSRF
+    response = browser.generic(method, API + path, data=b"a=1", content_type="text/plain")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response.json()["error"] == "Method not allowed"
+
+
+def test_head_is_answered(client, db):
+    assert client.head(API + "services").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/", "/api/nope", "/api/oruk/services/x/y", "/api/v2/services"]
+)
+def test_unknown_addresses_under_the_api_get_a_json_404(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response.json()["error"] == "Not found"
+
+
+def test_pages_outside_the_api_keep_their_html_404(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
+def test_a_failed_precondition_gets_a_json_412(client, db):
+    response = client.get(API + "services", HTTP_IF_MATCH='"some-other-version"')
+    assert response.status_code == 412
+    assert response.json()["error"] == "Precondition failed"
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    "since", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2026-01-01T00:00:00+25:00"]
+)
+def test_a_moment_outside_what_the_database_holds_is_a_400(client, db, since):
+    data = get(client, "services", status=400, modified_after=since)
+    assert "modified_after" in data["message"]
