@@ -201,6 +201,22 @@ class OfficerProviderAdmin(ImportExportMixin, ProviderAdmin):
             self.message_user(request, str(error), messages.ERROR)
             return redirect("admin:providers_provider_import")
 
+    def process_result(self, result, request):
+        # A row refused at the last moment (a listing added since the preview, say) means the
+        # import wrote nothing: say so, rather than "Import finished".
+        if result.has_errors() or result.has_validation_errors():
+            problem = "the listings could not be saved"
+            if result.invalid_rows:
+                row = result.invalid_rows[0]
+                problem = f"row {row.number} was refused ({'; '.join(row.error.messages)})"
+            self.message_user(
+                request,
+                f"Nothing was imported: {problem}. Upload the file again to see every problem.",
+                messages.ERROR,
+            )
+            return redirect("admin:providers_provider_import")
+        return super().process_result(result, request)
+
 
 admin.site.unregister(Provider)
 admin.site.register(Provider, OfficerProviderAdmin)

@@ -11,14 +11,21 @@ spreadsheet would run as a formula (starting =, +, -, @, a tab or a return) is w
 leading apostrophe, which spreadsheets show as text; import takes that apostrophe off again.
 """
 
+from collections import Counter, defaultdict, deque
 from datetime import date
 from decimal import InvalidOperation
 
+from auditlog import get_logentry_model
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntryManager
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.signals import pre_save
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
-from places.postcodes import InvalidPostcode, PostcodeValue
+from places.models import Location, Postcode, PostcodeArea, PostcodeNotFound
+from places.postcodes import FULL, InvalidPostcode, PostcodeValue, normalise
 from providers import changes
 from providers.models import Audience, Check, CoverageDistrict, Provider, Service
 
@@ -126,6 +133,9 @@ class ProviderResource(resources.ModelResource):
         clean_model_instances = True
         skip_diff = True
         use_transactions = True
+        # Rows are written together at the end (save_instance, after_import): so no savepoint
+        # around each row, which was two queries a row for nothing.
+        use_bulk = True
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -165,23 +175,45 @@ class ProviderResource(resources.ModelResource):
         return escape_formula(value)
 
     # Import ---------------------------------------------------------------------------------
+    #
+    # Rows are checked one by one against lookups made once for the whole file (before_import),
+    # and nothing is written row by row: the preview writes nothing at all, and a confirmed import
+    # writes every listing and its parts at the end in a few bulk INSERTs (after_import), with the
+    # audit entries saving each row would have made. A query or more a row made a 1,000-row
+    # preview take minutes in production.
 
     def import_data(self, dataset, **kwargs):
         if len(dataset) > MAX_ROWS:
             raise ValueError(
                 f"The file has {len(dataset):,} rows; import {MAX_ROWS:,} or fewer at once"
             )
+        return super().import_data(dataset, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        self._taxonomy = {
+            column: {item.slug: item for item in model.objects.all()}
+            for column, model in (("services", Service), ("who it is for", Audience))
+        }
+        postcodes = dataset["base_postcode"] if "base_postcode" in dataset.headers else []
+        self._postcodes = KnownPostcodes([_cell(text) for text in postcodes])
+        self._listed = {
+            _duplicate_key(name, postcode)
+            for chunk in _chunks(self._postcodes.labels)
+            for name, postcode in Provider.objects.filter(base_postcode__in=chunk).values_list(
+                "name", "base_postcode"
+            )
+        }
         self._seen = {}
-        # Work out each new listing's derived columns once, at the end, not after every row.
-        with changes.collecting():
-            return super().import_data(dataset, **kwargs)
+        self._new = []
 
     def before_import_row(self, row, **kwargs):
         for key, value in list(row.items()):
-            row[key] = unescape_formula(value.strip() if isinstance(value, str) else value)
+            row[key] = _cell(value)
 
     def init_instance(self, row=None):
-        return Provider(status=Provider.Status.DRAFT)
+        provider = Provider(status=Provider.Status.DRAFT)
+        provider.known_postcodes = self._postcodes
+        return provider
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -189,8 +221,6 @@ class ProviderResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        if instance.name:
-            instance.slug = instance._unique_slug()
         self._check_row(instance, row, errors, kwargs.get("row_number"))
         if errors:
             raise ValidationError(errors)
@@ -202,14 +232,13 @@ class ProviderResource(resources.ModelResource):
             instance.legal_form = labels[form.lower()]
         if instance.workers and instance.workers > 8:
             errors["workers"] = "A micro-enterprise has 8 workers at most"
-        wanted = {"services": (Service, _slugs(row.get("services"))),
-                  "who it is for": (Audience, _slugs(row.get("who it is for")))}  # fmt: skip
         row["_links"] = {}
-        for column, (model, slugs) in wanted.items():
-            found = dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-            if unknown := [slug for slug in slugs if slug not in found]:
+        for column, known in self._taxonomy.items():
+            slugs = _slugs(row.get(column))
+            if unknown := [slug for slug in slugs if slug not in known]:
                 errors[column] = f"Unknown {column}: {', '.join(unknown[:5])}"
-            row["_links"][column] = list(found.values())
+            # In the taxonomy's order, as the audit entry of a change to the links lists them.
+            row["_links"][column] = [item for slug, item in known.items() if slug in slugs]
         outwards = []
         for text in _slugs(row.get("districts")):
             try:
@@ -220,20 +249,12 @@ class ProviderResource(resources.ModelResource):
                 errors["districts"] = f"{text[:10]} is not a postcode district, like CM2"
                 break
             outwards.append(value.outward)
-        row["_districts"] = outwards
+        row["_districts"] = list(dict.fromkeys(outwards))
         row["_checks"] = self._checks(row, errors)
-        key = (
-            instance.name.strip().casefold(),
-            str(instance.base_postcode).replace(" ", "").upper(),
-        )
+        key = _duplicate_key(instance.name, instance.base_postcode)
         if key in self._seen:
             errors["name"] = f"This listing is also in row {self._seen[key]} of the file"
-        elif (
-            instance.name
-            and Provider.objects.filter(
-                name__iexact=instance.name.strip(), base_postcode=_postcode(instance.base_postcode)
-            ).exists()
-        ):
+        elif instance.name and key in self._listed:
             errors["name"] = "The directory already has a listing with this name and postcode"
         self._seen.setdefault(key, number or "another")
 
@@ -260,41 +281,200 @@ class ProviderResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The model's clean() states the same rules as its database constraints in plain words;
-        # asking the database to check each constraint again would cost four queries a row.
+        # asking the database to check each constraint again would cost four queries a row. Nor
+        # is uniqueness asked of it: the slug is chosen, free, when the listings are written, and
+        # the open data IDs are new random UUIDs.
         errors = dict(import_validation_errors or {})
         try:
             instance.full_clean(
-                exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False
+                exclude={*errors, "slug"}, validate_unique=False, validate_constraints=False
             )
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 
-    def after_save_instance(self, instance, row, **kwargs):
-        instance.services.set(row["_links"]["services"])
-        instance.audiences.set(row["_links"]["who it is for"])
-        for outward in row["_districts"]:
-            CoverageDistrict.objects.get_or_create(provider=instance, outward=outward)
-        for kind, (verified_on, expires_on) in row["_checks"].items():
-            Check.objects.create(
-                provider=instance,
-                kind=kind,
-                status=Check.Status.VERIFIED,
-                verified_on=verified_on,
-                expires_on=expires_on,
-                reference=row["_reference"] if kind == Check.Kind.REGISTRATION else "",
-                verified_by=kwargs.get("user"),
-            )
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if not self._is_dry_run(kwargs):
+            self._new.append((instance, row))
+
+    def after_import(self, dataset, result, **kwargs):
+        valid = not result.has_errors() and not result.has_validation_errors()
+        if valid and not self._is_dry_run(kwargs) and self._new:
+            self._write(kwargs.get("user"))
+        super().after_import(dataset, result, **kwargs)
+
+    def _write(self, user):
+        """Every new listing with its services, who it is for, districts and checks, a few
+        INSERTs each; then their audit entries, as saving each row would have made them; then
+        each listing's derived columns, worked out once (bulk writes send no signals)."""
+        providers = [provider for provider, _ in self._new]
+        slugs = _free_slugs([provider.slug_base() for provider in providers])
+        for provider, slug in zip(providers, slugs, strict=True):
+            provider.slug = slug
+            provider.geocode()  # what Provider.save() does first
+        # Both supported databases hand back the new primary keys from a bulk INSERT.
+        Provider.objects.bulk_create(providers, batch_size=BATCH)
+        # Nothing points at a new listing one to one (its figures, say): known, the audit diff
+        # needs no query a listing to find that out.
+        for relation in [rel for rel in Provider._meta.related_objects if rel.one_to_one]:
+            for provider in providers:
+                relation.set_cached_value(provider, None)
+        written, parts = defaultdict(list), []
+        for provider, row in self._new:
+            for field, column, target in LINKS:
+                through = getattr(Provider, field).through
+                written[through] += [
+                    through(provider=provider, **{target: item}) for item in row["_links"][column]
+                ]
+            own = [
+                CoverageDistrict(provider=provider, outward=outward)
+                for outward in row["_districts"]
+            ]
+            own += [
+                Check(
+                    provider=provider,
+                    kind=kind,
+                    status=Check.Status.VERIFIED,
+                    verified_on=verified_on,
+                    expires_on=expires_on,
+                    reference=row["_reference"] if kind == Check.Kind.REGISTRATION else "",
+                    verified_by=user,
+                )
+                for kind, (verified_on, expires_on) in row["_checks"].items()
+            ]
+            for part in own:
+                written[type(part)].append(part)
+            parts.append(own)
+        for model, objects in written.items():
+            model.objects.bulk_create(objects, batch_size=BATCH)
+        entries = []  # in the order saving each row used to make them
+        for (provider, row), own in zip(self._new, parts, strict=True):
+            entries.append(_created_entry(provider))
+            for field, column, _ in LINKS:
+                links = row["_links"][column]
+                entries.append(_AUDIT.log_m2m_changes(links, provider, "add", field))
+            entries += [_created_entry(part) for part in own]
+        _audit_write([entry for entry in entries if entry is not None])
+        changes.listings_changed([provider.pk for provider in providers])
+
+
+# A listing's many-to-many field, its CSV column and the through model's other foreign key.
+LINKS = [("services", "services", "service"), ("audiences", "who it is for", "audience")]
+BATCH = 500  # rows an INSERT writes at most
+
+
+class KnownPostcodes:
+    """A file's base postcodes and their sectors' centres, looked up in a query or two, answering
+    as `Postcode.objects.locate` and `sector_centre` do (see `Provider.known_postcodes`)."""
+
+    def __init__(self, texts):
+        wanted = set()
+        for text in texts:
+            try:
+                wanted.add(normalise(text))
+            except InvalidPostcode:
+                continue
+        self.found = {}
+        for chunk in _chunks(wanted):
+            rows = Postcode.objects.filter(postcode__in=chunk)
+            for postcode, *place in rows.values_list(
+                "postcode", "latitude", "longitude", "admin_district"
+            ):
+                self.found[postcode] = place
+        self.labels = sorted(self.found)
+        sectors = {PostcodeValue.parse(postcode).sector for postcode in self.found}
+        self.centres = {}
+        for chunk in _chunks(sectors):
+            areas = PostcodeArea.objects.filter(code__in=chunk)
+            for code, *centre in areas.values_list("code", "latitude", "longitude"):
+                self.centres[code] = tuple(centre)
+
+    def locate(self, text):
+        value = text if isinstance(text, PostcodeValue) else PostcodeValue.parse(text)
+        if value.kind != FULL:
+            return Postcode.objects.locate(value)
+        if (place := self.found.get(str(value))) is None:
+            raise PostcodeNotFound(str(value))
+        latitude, longitude, admin_district = place
+        return Location(str(value), latitude, longitude, FULL, admin_district, value.outward)
+
+    def sector_centre(self, sector):
+        return self.centres.get(sector, (None, None))
+
+
+def _free_slugs(bases):
+    """A slug for each base in turn, as `Provider._unique_slug` would choose one (the base, then
+    base-2, base-3...), none taken in the directory or earlier in the file. A query a round, and
+    one round unless the directory already has a base's next numbers."""
+    wanted, tried = Counter(bases), Counter()
+    free, used = defaultdict(deque), set()
+    while short := {base: n - len(free[base]) for base, n in wanted.items() if len(free[base]) < n}:
+        candidates = []
+        for base, count in short.items():
+            numbers = range(tried[base] + 1, tried[base] + count + 1)
+            candidates += [(base, base if n == 1 else f"{base}-{n}") for n in numbers]
+            tried[base] += count
+        taken = {
+            slug
+            for chunk in _chunks([slug for _, slug in candidates])
+            for slug in Provider.objects.filter(slug__in=chunk).values_list("slug", flat=True)
+        }
+        for base, slug in candidates:
+            if slug not in taken and slug not in used:
+                used.add(slug)
+                free[base].append(slug)
+    return [free[base].popleft() for base in bases]
+
+
+class _UnsavedEntries(LogEntryManager):
+    """auditlog's own way of filling in an entry (the object, its text, the request's correlation
+    ID, extra data), stopping short of saving it, so rows written in bulk are audited in bulk."""
+
+    def create(self, **kwargs):
+        return self.model(**kwargs)
+
+
+_AUDIT = _UnsavedEntries()
+_AUDIT.model = get_logentry_model()
+
+
+def _created_entry(instance):
+    """The entry auditlog's post_save receiver makes for a new row (None if nothing to say)."""
+    diff = model_instance_diff(
+        None, instance, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
+    )
+    if not diff:
+        return None
+    return _AUDIT.log_create(instance, action=_AUDIT.model.Action.CREATE, changes=diff)
+
+
+def _audit_write(entries):
+    # auditlog's middleware adds who did it (and any other request data) to each entry as it is
+    # saved, from the entry's pre_save signal, which bulk_create does not send.
+    for entry in entries:
+        pre_save.send(
+            sender=_AUDIT.model,
+            instance=entry,
+            raw=False,
+            using=_AUDIT.model.objects.db,
+            update_fields=None,
+        )
+    _AUDIT.model.objects.bulk_create(entries, batch_size=BATCH)
+
+
+def _cell(value):
+    return unescape_formula(value.strip() if isinstance(value, str) else value)
+
+
+def _duplicate_key(name, postcode):
+    return (str(name or "").strip().casefold(), str(postcode or "").replace(" ", "").upper())
+
+
+def _chunks(items, size=2000):
+    items = list(items)
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def _check(provider, kind):
     return next((check for check in provider.checks.all() if check.kind == kind), None)
-
-
-def _postcode(text):
-    try:
-        value = PostcodeValue.parse(text)
-    except InvalidPostcode:
-        return text
-    return str(value)
