@@ -423,6 +423,25 @@ class Provider(models.Model):
             )
         return rows
 
+    def check_states(self, today=None):
+        """(the listing's state, [(kind, state, last day it counts), ...]) from prefetched checks,
+        each state as `check_state` gives it (None for a check not verified). The listing's state
+        is its lowest: what its marker on the maps shows."""
+        today = today or timezone.localdate()
+        rows = [(check.kind, check.status, check.expires_on) for check in self.checks.all()]
+        days = public_checks_until(
+            rows,
+            gives_personal_care=self.gives_personal_care,
+            alone=works_alone(self.legal_form, self.workers),
+        )
+        states = [(kind, day and check_state(day.toordinal(), today), day) for kind, day in days]
+        return min(state or 0 for _, state, _ in states), states
+
+    @property
+    def check_mark(self):
+        """Today's state of the listing (`check_states`), for templates: 0, 1 or 2."""
+        return self.check_states()[0]
+
     @property
     def regulator(self):
         return regulator_for(self.nation)
@@ -744,7 +763,8 @@ class Check(models.Model):
                 words = gettext("checked by the council on %(verified_on)s") % {
                     "verified_on": verified_on
                 }
-            return "current", words
+            until = check_current_until(self.status, self.expires_on)
+            return CHECK_STATES[check_state(until.toordinal(), today)], words
         if state == self.Status.EXPIRED:
             if self.expires_on:
                 words = gettext(
@@ -855,6 +875,34 @@ def basics_current_until(rows):
     if len(until) < len(Check.BASIC_KINDS) or None in until.values():
         return None
     return min(until.values())
+
+
+# A check with fewer days than this left is shown as running out, on every public page and map.
+RUNNING_OUT_DAYS = 30
+CHECK_STATES = ("expired", "running_out", "current")  # by `check_state`'s answer
+
+
+def check_state(until, today):
+    """How a verified check stands on `today`, from the last day it counts (`check_current_until`
+    as a day number, `date.toordinal()`): 0 run out, 1 running out (fewer than `RUNNING_OUT_DAYS`
+    left), 2 current. Plain comparisons, so it answers for a numpy column of day numbers just as
+    for one: the cards, the profile and the search map all read their states from it."""
+    day = today.toordinal()
+    return (until >= day) * 1 + (until >= day + RUNNING_OUT_DAYS) * 1
+
+
+def public_checks_until(rows, *, gives_personal_care, alone):
+    """[(kind, last day it counts or None), ...] of the checks a listing's state is read from, from
+    its (kind, status, expires_on) check rows: the four basic checks, then for personal care the
+    registration or (working alone) the individual exemption, whichever lasts longer, as
+    `rules_met_until` counts them."""
+    until = {kind: check_current_until(status, expires_on) for kind, status, expires_on in rows}
+    days = [(kind, until.get(kind)) for kind in Check.BASIC_KINDS]
+    if gives_personal_care:
+        allowed = [Check.Kind.REGISTRATION, *([Check.Kind.EXEMPTION] if alone else [])]
+        kind = max(allowed, key=lambda kind: until.get(kind) or date.min)
+        days.append((kind, until.get(kind)))
+    return days
 
 
 def works_alone(legal_form, workers):
