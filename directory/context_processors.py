@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.urls import translate_url
 from django.utils.translation import get_language
 
 from core.names import site_names
+
+from . import seo
 
 
 def site(request):
@@ -17,14 +18,34 @@ def site(request):
 
 
 def languages(request):
-    """This page in each language, for the language link and the hreflang alternates: the same
-    page with the same search."""
+    """This page in the other language, for the language link: the same page with the same
+    search."""
     if not settings.WELSH:
         return {}
     here = get_language()
     path = request.get_full_path()
-    alternates = [(code, name, translate_url(path, code)) for code, name in settings.LANGUAGES]
     return {
-        "LANGUAGE_ALTERNATES": alternates,
-        "OTHER_LANGUAGES": [item for item in alternates if item[0] != here],
+        "OTHER_LANGUAGES": [
+            (code, name, seo.in_language(path, code))
+            for code, name in settings.LANGUAGES
+            if code != here
+        ]
+    }
+
+
+def search_engines(request):
+    """The page's canonical address and its hreflang alternates (both absolute), and whether it
+    asks not to be indexed (directory.seo)."""
+    name = seo.view_name(request)
+    canonical = seo.canonical_path(request, name)
+    return {
+        "SEO": {
+            "canonical": canonical and request.build_absolute_uri(canonical),
+            "alternates": [
+                (code, request.build_absolute_uri(path)) for code, path in seo.alternates(canonical)
+            ]
+            if canonical and settings.WELSH
+            else [],
+            "noindex": name in seo.NOINDEX,
+        }
     }

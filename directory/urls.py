@@ -1,5 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
@@ -7,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from opendata import views as opendata_views
 
 from . import views
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = "Directory administration"
 admin.site.site_title = "Directory administration"
@@ -38,14 +40,35 @@ public = [
     ),
 ]
 
-urlpatterns = i18n_patterns(*public, prefix_default_language=False) + [
-    path("health/", views.health_ready, name="health"),
-    path("health/live/", views.health_live, name="health-live"),
-    path("health/ready/", views.health_ready, name="health-ready"),
-    path("csp-report/", views.csp_report, name="csp-report"),
-    path("api/oruk/", include("opendata.urls")),
-    path("staff/", include("workbench.urls")),
-    # The admin's own front page is the work queue; "All staff tools" (?all=1) shows Django's.
-    path("admin/", views.staff_home, name="staff-home"),
-    path("admin/", admin.site.urls),
+# For search engines: one index of sitemaps (each up to 50,000 addresses), robots.txt naming it.
+sitemaps = [
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        cache_control(public=True, max_age=3600)(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_control(public=True, max_age=3600)(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
 ]
+
+urlpatterns = (
+    i18n_patterns(*public, prefix_default_language=False)
+    + sitemaps
+    + [
+        path("health/", views.health_ready, name="health"),
+        path("health/live/", views.health_live, name="health-live"),
+        path("health/ready/", views.health_ready, name="health-ready"),
+        path("csp-report/", views.csp_report, name="csp-report"),
+        path("api/oruk/", include("opendata.urls")),
+        path("staff/", include("workbench.urls")),
+        # The admin's own front page is the work queue; "All staff tools" (?all=1) shows Django's.
+        path("admin/", views.staff_home, name="staff-home"),
+        path("admin/", admin.site.urls),
+    ]
+)

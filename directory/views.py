@@ -2,14 +2,17 @@ import json
 import logging
 import sys
 
+from django.conf import settings
 from django.contrib import admin
 from django.db import DatabaseError, InterfaceError, InternalError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.views import defaults
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -30,6 +33,40 @@ def about(request):
 
 def accessibility(request):
     return render(request, "directory/accessibility.html")
+
+
+# Kept out of search engines: staff pages, health checks, private links and answers for one
+# person, and the map data (the results page is the page to index). The same under /cy/.
+ROBOTS_DISALLOW = ["/admin/", "/staff/", "/health/", "/csp-report/"]
+ROBOTS_DISALLOW_PUBLIC = [
+    "/search/map/",
+    "/search/my-location/",
+    "/shortlist/s/",
+    "/shortlist/add/",
+    "/shortlist/remove/",
+    "/shortlist/share/",
+    "/shortlist/revoke/",
+    "/report/",
+    "/for-providers/apply/",
+    "/for-providers/sign-in/",
+    "/for-providers/invitation/",
+    "/for-providers/sign-out/",
+    "/for-providers/your-listing/",
+]
+
+
+@require_safe
+@cache_control(public=True, max_age=24 * 3600)
+def robots_txt(request):
+    welsh = ["/cy" + path for path in ROBOTS_DISALLOW_PUBLIC] if settings.WELSH else []
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in ROBOTS_DISALLOW + ROBOTS_DISALLOW_PUBLIC + welsh),
+        "Allow: /",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def staff_home(request):

@@ -1,3 +1,5 @@
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -108,3 +110,144 @@ def test_coverage_map_is_drawn_around_the_area_never_the_base(client, provider):
     for digits in (3, 4, 5):
         assert f"{home.latitude:.{digits}f}" not in html
     assert "the postcode district CM2" in html
+
+
+def _summary(html):
+    """The one-line summary of the checks near the top of a profile."""
+    return re.search(r'<p class="govuk-body app-checks-summary"><strong>(.*?)</strong>', html)[1]
+
+
+def test_the_checks_summary_says_all_current_and_when_the_council_last_checked(
+    client, postcodes, today
+):
+    provider = make_provider(reviewed_on=today - timedelta(days=2))
+    html = client.get(provider.get_absolute_url()).content.decode()
+    provider.refresh_from_db()
+    # The review, two days ago, is later than the checks' verification (30 days ago).
+    assert provider.last_checked_on == today - timedelta(days=2)
+    assert _summary(html) == f"All 4 checks current, last checked {_day(today - timedelta(days=2))}"
+    # Above the full checklist, which says the same day further down.
+    assert html.index("app-checks-summary") < html.index('id="checks-heading"')
+    assert f"Last checked by the council: <strong>{_day(provider.last_checked_on)}" in html
+    assert 'href="#checks"' in html and 'id="checks"' in html
+
+
+def test_the_checks_summary_counts_what_the_checklist_shows(client, provider, today):
+    add_check(provider, "terms", status="awaiting")  # shown, and not current
+    add_check(provider, "policies")  # shown, and current
+    html = client.get(provider.get_absolute_url()).content.decode()
+    rows = re.findall(r'class="app-checklist__item">.*?app-check-tag">(.*?)</strong>', html, re.S)
+    assert len(rows) == 6 and rows.count("Current") == 5
+    assert _summary(html).startswith("5 of 6 checks current, last checked ")
+
+
+def test_the_checks_summary_in_the_grace_period_keeps_the_warning(client, provider, today):
+    ran_out = today - timedelta(days=3)
+    add_check(provider, "insurance", verified_on=today - timedelta(days=300), expires_on=ran_out)
+    html = client.get(provider.get_absolute_url()).content.decode()
+    assert _summary(html) == f"1 of 4 checks ran out on {_day(ran_out)}"
+    assert "Their public liability insurance ran out on" in html  # the grace notice, as before
+    assert html.index("app-checks-summary") < html.index("app-grace-notice")
+    assert "Public liability insurance: expired on" in html  # and the checklist agrees
+
+    add_check(provider, "dbs", verified_on=today - timedelta(days=300), expires_on=ran_out)
+    add_check(provider, "terms", status="expired")  # no date: said without one
+    html = client.get(provider.get_absolute_url()).content.decode()
+    assert _summary(html) == "3 of 5 checks have run out"
+
+
+def test_the_checks_summary_with_several_dates_names_the_first(client, provider, today):
+    first, second = today - timedelta(days=5), today - timedelta(days=2)
+    add_check(provider, "dbs", verified_on=today - timedelta(days=300), expires_on=second)
+    add_check(provider, "insurance", verified_on=today - timedelta(days=300), expires_on=first)
+    html = client.get(provider.get_absolute_url()).content.decode()
+    assert _summary(html) == f"2 of 4 checks ran out, the first on {_day(first)}"
+
+
+def test_the_checks_summary_in_welsh(client, provider):
+    html = client.get("/cy" + provider.get_absolute_url()).content.decode()
+    assert '<html lang="cy"' in html
+    summary = _summary(html)
+    assert "4" in summary and re.search(r"\d+ \w+ 20\d\d", summary)
+
+
+def _structured_data(html):
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert len(found) == 1
+    return found[0]
+
+
+def test_structured_data_says_only_what_the_page_shows(client, provider):
+    from providers.models import CoverageDistrict
+
+    CoverageDistrict.objects.create(provider=provider, outward="CM2")
+    html = client.get(provider.get_absolute_url()).content.decode()
+    data = json.loads(_structured_data(html))
+    assert data["@context"] == "https://schema.org" and data["@type"] == "LocalBusiness"
+    assert data["name"] == provider.name and data["description"] == provider.summary
+    assert data["telephone"] == "01632 960001" and data["email"] == provider.email
+    page = "http://testserver" + provider.get_absolute_url()
+    assert data["mainEntityOfPage"] == page and data["url"] == page  # no website of its own
+    assert data["areaServed"][0] == {"@type": "Place", "name": "Chelmsford (CM1 1)"}
+    circle = data["areaServed"][1]
+    assert circle["geoRadius"] == 8047  # 5 miles in metres
+    assert (circle["geoMidpoint"]["latitude"], circle["geoMidpoint"]["longitude"]) == (
+        round(provider.area_latitude, 5),
+        round(provider.area_longitude, 5),
+    )
+    assert data["areaServed"][2] == {"@type": "Place", "name": "CM2"}
+    text = json.dumps(data)
+    home = Postcode.objects.get(postcode=provider.base_postcode)
+    assert "CM1 1RW" not in text and "PRIVATE" not in text
+    for digits in (3, 4):
+        assert f"{home.latitude:.{digits}f}" not in text
+
+
+def test_structured_data_leaves_out_contact_details_the_page_does_not_show(client, postcodes):
+    provider = make_provider(phone="", email="", website="https://care.example.org/")
+    data = json.loads(_structured_data(client.get(provider.get_absolute_url()).content.decode()))
+    assert "telephone" not in data and "email" not in data
+    assert data["url"] == "https://care.example.org/"
+
+
+def test_structured_data_cannot_close_its_script_element(client, postcodes):
+    name = "Care </script><script>alert(1)</script> & <!-- Co"
+    provider = make_provider(name=name)
+    html = client.get(provider.get_absolute_url()).content.decode()
+    text = _structured_data(html)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["name"] == name
+
+
+def test_structured_data_in_welsh_uses_the_welsh_words(client, provider):
+    provider.name_cy, provider.summary_cy = "Dwylo Help", "Help yn y cartref."
+    provider.save()
+    path = provider.get_absolute_url()
+    data = json.loads(_structured_data(client.get("/cy" + path).content.decode()))
+    assert (data["name"], data["description"]) == ("Dwylo Help", "Help yn y cartref.")
+    assert data["mainEntityOfPage"] == "http://testserver/cy" + path
+
+
+def test_a_profile_has_a_description_a_canonical_address_and_hreflang(client, provider):
+    html = client.get(provider.get_absolute_url()).content.decode()
+    description = re.search(r'<meta name="description" content="([^"]*)">', html)[1]
+    assert description.startswith("Help at home in Chelmsford. Based in Chelmsford (CM1 1). All 4")
+    page = "http://testserver" + provider.get_absolute_url()
+    assert f'<link rel="canonical" href="{page}">' in html
+    assert (
+        f'<link rel="alternate" hreflang="cy" href="http://testserver/cy{provider.get_absolute_url()}">'
+        in html
+    )
+    assert 'name="robots"' not in html
+
+
+def test_a_listing_taken_down_offers_no_canonical_address(client, postcodes):
+    provider = make_provider(status="suspended")
+    html = client.get(provider.get_absolute_url()).content.decode()
+    assert 'rel="canonical"' not in html and 'rel="alternate"' not in html
+    assert html.count('<meta name="robots" content="noindex">') == 1
+    assert "application/ld+json" not in html
+
+
+def _day(day):
+    return f"{day.day} {day:%B %Y}"
