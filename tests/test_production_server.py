@@ -1,6 +1,7 @@
 """The production configuration really serves: gunicorn with DEBUG off, WhiteNoise's compressed
 and hashed static files, and the security headers, over HTTP from a separate process."""
 
+import gzip
 import os
 import re
 import subprocess
@@ -103,6 +104,56 @@ def test_gunicorn_serves_pages_static_files_and_headers(server):
     status, _, body = get(base + "/no-such-page/")
     assert status == 404 and b"Page not found" in body
     assert b"Traceback" not in body
+
+
+def test_pages_are_compressed_and_every_script_has_a_hashed_name(server):
+    base, provider, _ = server
+    status, headers, body = get(base + "/search/?postcode=CM1+1AE", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in headers["Vary"]
+    html = gzip.decompress(body).decode()
+    assert "Served Care" in html and len(body) < len(html.encode()) / 3
+
+    # init.js, hashed in the page, imports GOV.UK Frontend by its hashed name too: both are
+    # cached for a year, never asked for again while they are the same.
+    init = re.search(r'src="(/static/js/init\.[0-9a-f]{12}\.js)"', html)
+    assert init, "a hashed init.js"
+    status, headers, body = get(base + init[1])
+    assert status == 200 and "max-age=315360000" in headers["Cache-Control"]
+    bundle = re.search(r'from "\.\./(govuk/govuk-frontend\.min\.[0-9a-f]{12}\.js)"', body.decode())
+    assert bundle, "init.js imports the hashed bundle"
+    status, headers, body = get(f"{base}/static/{bundle[1]}", {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert (
+        "max-age=315360000" in headers["Cache-Control"] and "immutable" in headers["Cache-Control"]
+    )
+    assert headers["Content-Encoding"] == "gzip"
+    assert b"initAll" in gzip.decompress(body)
+
+    # Conditional requests still answer 304 through the compression (the ETag turns weak).
+    status, headers, _ = get(base + "/api/oruk/services", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["ETag"].startswith('W/"')
+    status, _, _ = get(
+        base + "/api/oruk/services", {"Accept-Encoding": "gzip", "If-None-Match": headers["ETag"]}
+    )
+    assert status == 304
+
+
+def test_search_engines_get_robots_txt_a_sitemap_and_the_welsh_404(server):
+    base, provider, _ = server
+    https = {"X-Forwarded-Proto": "https"}
+    status, _, body = get(base + "/robots.txt", https)
+    assert status == 200 and "Disallow: /admin/" in body.decode()
+    assert "Sitemap: https://127.0.0.1" in body.decode()
+    status, _, body = get(base + "/sitemap-providers.xml", https)
+    assert (
+        status == 200
+        and f"https://127.0.0.1:{base.rsplit(':', 1)[1]}/cy{provider.get_absolute_url()}".encode()
+        in body
+    )
+    status, _, body = get(base + "/cy/no-such-page/")
+    assert status == 404 and '<html lang="cy"' in body.decode()
+    assert b"Ni ellir dod o hyd i" in body and b"Page not found" not in body
 
 
 def test_no_token_reaches_the_logs(server):
