@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,11 +24,18 @@ def bounding_box(latitude, longitude, miles):
     return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
 
 
+def whole_miles(miles):
+    """The number of miles `rounded_miles` says (0 for "less than a mile"): for one distance, or a
+    numpy array of them at once, as searches rank by it (the distance band a card shows). Halves
+    round to even, as Python's round() does."""
+    return np.where(miles < 1, 0, np.where(miles < 10, np.round(miles), np.round(miles / 5) * 5))
+
+
 def rounded_miles(miles):
     """Rough distance in words, so a sole trader's home cannot be triangulated from it."""
-    if miles < 1:
+    whole = int(whole_miles(miles))
+    if not whole:
         return _("less than a mile")
-    whole = round(miles) if miles < 10 else int(round(miles / 5) * 5)
     return ngettext("about %(miles)s mile", "about %(miles)s miles", whole) % {"miles": whole}
 
 

@@ -16,6 +16,8 @@ A search is served like this (README, "How a search is served"):
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from datetime import date
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
@@ -26,21 +28,23 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from places import geo
-from providers.models import Provider, Service
+from providers.models import Check, Provider, Service, grace_days
 
-from .forms import SORT_CHOICES, PostcodeSearchForm, ProviderFilter, filter_data
-from .snapshot import Filters, current
+from .forms import FEATURE_CHOICES, SORT_CHOICES, PostcodeSearchForm, ProviderFilter, filter_data
+from .snapshot import MAP_CHECKS, Filters, current
 
 PAGE_SIZE = 20
 PAGE_CACHE_SECONDS = 3600  # also dropped at once by any change to the directory (its version)
 TOGGLE = re.compile(r"<!--shortlist-toggle:(\d+)-->")
 FEW_RESULTS = 5  # fewer than this and we also suggest providers based nearby
 NEARBY_MILES = 25
+QUICK_FILTERS = ("direct_payments", "checks")  # at the top of the page, a few key presses away
 SERVICES = Prefetch("services", queryset=Service.objects.select_related("category"))
 
 
@@ -121,6 +125,7 @@ def _build(query, location, snapshot, today):
 
     map_query = _query_without(query, "page", "sort")
     ticked = len(ticked_options(filterset))
+    quick, keep = quick_filters(location, filterset, results.facets, sort)
     body = render_to_string(
         "search/_results_body.html",
         {
@@ -128,6 +133,9 @@ def _build(query, location, snapshot, today):
             "filterset": filterset,
             "facets": results.facets,
             "ticked": ticked,
+            "quick_filters": quick,
+            "quick_keep": keep,
+            "quick_ticked": any(option[3] for option in quick),
             "filter_panel": filter_panel(
                 query, location, filterset, results.facets, sort, ticked, snapshot
             ),
@@ -169,6 +177,26 @@ def _build(query, location, snapshot, today):
         title = _("Care and support near %(place)s") % {"place": location.label}
     names = {str(card.pk): card.name for card in page.object_list}
     return ResultsPage(title, TOGGLE.split(body), names, location.outward)
+
+
+def quick_filters(location, filterset, facets, sort):
+    """The quick filters at the top of the page, as (value, label, count, ticked), and the rest of
+    the search as (name, value) pairs for its hidden fields, so applying them keeps it."""
+    labels = dict(FEATURE_CHOICES)
+    ticked = set(filterset.valid_data.get("feature", ()))
+    options = [
+        (value, labels[value], facets["feature"].get(value, 0), value in ticked)
+        for value in QUICK_FILTERS
+    ]
+    keep = [("postcode", location.label)]
+    keep += [
+        (name, value)
+        for name, value, _label in ticked_options(filterset)
+        if not (name == "feature" and value in QUICK_FILTERS)
+    ]
+    if sort != "distance":
+        keep.append(("sort", sort))
+    return options, keep
 
 
 def ticked_options(filterset):
@@ -216,7 +244,7 @@ def map_data_for(query, *, today=None):
         pks = snapshot.pks(rows)
         public = set(Provider.public_objects.filter(pk__in=pks).values_list("pk", flat=True))
         rows = rows[np.array([pk in public for pk in pks], bool)]
-    data = map_data(form.location, snapshot, rows)
+    data = map_data(form.location, snapshot, rows, results.distance_sq, today)
     if key:
         cache.set(key, data, PAGE_CACHE_SECONDS)
     return data
@@ -343,13 +371,40 @@ def summary(count, location, filterset):
     return words
 
 
-def map_data(location, snapshot, rows):
-    """What the map script needs: every result, each at its area's centre, never at its base.
+def map_data(location, snapshot, rows, distance_sq, today):
+    """What the map script needs: every result, each at its area's centre, never at its base, with
+    the state of each of its checks worked out by the rules the cards use (`check_state`).
 
-    Compact, because a city search can have thousands: each area once, then each provider as
-    [area index, name, slug].
+    Compact, because a city search can have thousands: each area, date and cost once, then each
+    provider as [area, name, slug, state, cost, Direct Payments (1 or 0), checks, taken down on],
+    its checks as [check, state, date] (the indexes of `checks` and `dates`, -1 for no date) and
+    the last a date's index or -1. Static/js/results-map.js reads it.
     """
-    areas, providers = snapshot.map_points(rows)
+    areas, points = snapshot.map_points(rows, today)
+    dates, costs = {}, {}
+
+    def day(number):
+        if number == NO_EXPIRY:
+            return -1
+        return dates.setdefault(number, len(dates))
+
+    def cost(values):
+        return costs.setdefault(values, len(costs))
+
+    grace = grace_days() + 1  # the day after the grace period ends, as on the card
+    providers = [
+        [
+            point.area,
+            point.name,
+            point.slug,
+            point.state,
+            cost(point.cost),
+            int(point.direct_payments),
+            [[kind, state, day(until)] for kind, state, until in point.checks],
+            day(point.rules_until + grace) if point.state == 0 else -1,
+        ]
+        for point in points
+    ]
     return {
         "centre": {
             "lat": round(location.latitude, 5),
@@ -359,10 +414,42 @@ def map_data(location, snapshot, rows):
         "tiles": geo.map_tiles(),
         "profileUrl": reverse("providers:profile", args=["slug"]).removesuffix("slug/"),
         "areas": [
-            {"lat": round(lat, 5), "lon": round(lon, 5), "label": label}
-            for lat, lon, label in areas
+            {
+                "lat": round(lat, 5),
+                "lon": round(lon, 5),
+                "label": label,
+                "distance": geo.distance_words(distance_sq[row]),  # as its cards say
+            }
+            for lat, lon, label, row in areas
         ],
+        "checks": [str(Check.Kind(kind).label) for kind in MAP_CHECKS],
+        "dates": [date_format(date.fromordinal(number), "j F Y") for number in dates],
+        "costs": [_cost_words(*values) for values in costs],
+        "words": map_words(),
         "providers": providers,
+    }
+
+
+NO_EXPIRY = date.max.toordinal()  # `check_current_until` of a check that never runs out
+
+
+def _cost_words(free, lowest, highest):
+    """The cost as the cards word it (`providers/_cost.html`)."""
+    values = SimpleNamespace(is_free=free, hourly_rate_min=lowest, hourly_rate_max=highest)
+    return render_to_string("providers/_cost.html", {"provider": values}).strip()
+
+
+def map_words():
+    """The map's words for a check's state, in the words of the cards' tags
+    (`providers/_check_tag.html`), by `check_state`: 0 run out, 1 running out, 2 current."""
+    return {
+        "states": [_("Expired"), _("Runs out soon"), _("Current")],
+        "until": [_("ran out on %(date)s"), _("runs out on %(date)s"), _("valid until %(date)s")],
+        "takedown": _("Unless it is renewed, this listing will be taken down on %(date)s."),
+        "payments": [_("Does not accept Direct Payments"), _("Accepts Direct Payments")],
+        "cost": _("Cost"),
+        "basedIn": _("Based in %(area)s"),  # as on the cards
+        "basedAway": _("Based in %(area)s, %(distance)s away"),
     }
 
 

@@ -24,7 +24,7 @@ import math
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple
@@ -37,12 +37,16 @@ from places import geo
 from providers import changes
 from providers.models import (
     Audience,
+    Check,
     CoverageDistrict,
     Provider,
     Service,
     ServiceCategory,
     area_label,
+    check_state,
     grace_days,
+    public_checks_until,
+    works_alone,
 )
 
 from .forms import COST_CHOICES, FEATURE_CHOICES, FLAG_FIELDS, WHEN_CHOICES
@@ -52,6 +56,10 @@ GROUPS = ("category", "service", "audience")  # any ticked option in one of thes
 NEVER = -1  # the day number stored for "no date"
 NO_ROWS = np.array([], np.int64)
 BAND_COLUMNS = ("latitude", "longitude", "reach_sq")  # kept in latitude order beside the index
+# The checks a listing's state is read from (`public_checks_until`), by their index on the map:
+# the four basic ones in every row of `check_until`, and one of the last two for personal care.
+MAP_CHECKS = (*Check.BASIC_KINDS, Check.Kind.REGISTRATION, Check.Kind.EXEMPTION)
+REGULATION = len(Check.BASIC_KINDS)  # the column of `check_until` for the registration or exemption
 # The per-row columns a snapshot brought up to date copies (the indexes are rebuilt beside them).
 ROW_COLUMNS = (
     "latitude",
@@ -59,7 +67,11 @@ ROW_COLUMNS = (
     "reach_sq",
     "is_free",
     "rate_min",
+    "rate_max",
     "checks_until",
+    "check_until",
+    "regulation_kind",
+    "rules_until",
     "registered_until",
     "last_checked",
     "area_of_row",
@@ -106,6 +118,19 @@ class Listing(NamedTuple):
 def _listing(provider):
     # One copy of each town's name, not one per listing.
     return Listing(provider["pk"], provider["name"], provider["slug"], sys.intern(provider["town"]))
+
+
+class MapPoint(NamedTuple):
+    """One provider on the map, from the snapshot's columns (`Snapshot.map_points`)."""
+
+    area: int  # its index in the map's areas
+    name: str
+    slug: str
+    state: int  # `check_state` of its first check to run out: 0 grace period, 1 soon, 2 current
+    cost: tuple  # (free, lowest hourly rate, highest), None for a rate not given
+    direct_payments: bool
+    checks: tuple  # (index in MAP_CHECKS, `check_state`, the last day it counts), in order
+    rules_until: int  # the last day before any grace period, as a day number
 
 
 class Hit(NamedTuple):
@@ -230,7 +255,14 @@ class Snapshot:
             "reach_sq": np.where(radius > 0, (radius / geo.MILES_PER_DEGREE) ** 2, -1.0),
             "is_free": column("is_free", bool),
             "rate_min": column("hourly_rate_min", float, math.nan),
+            "rate_max": column("hourly_rate_max", float, math.nan),
             "checks_until": _days(p["basic_checks_current_until"] for p in providers),
+            # The checks the listing's state is read from, the last day each counts (`_checks`).
+            "check_until": np.array([p["check_until"] for p in providers], np.int64).reshape(
+                -1, REGULATION + 1
+            ),
+            "regulation_kind": column("regulation_kind", np.int64),
+            "rules_until": column("rules_until", np.int64),
             "registered_until": _days(p["registered_until"] for p in providers),
             "last_checked": _days(p["last_checked_on"] for p in providers),
             "area_of_row": np.array([self._area(p) for p in providers], np.int64),
@@ -486,17 +518,26 @@ class Snapshot:
 
         everywhere = np.full(self.size, np.inf)
         everywhere[rows] = np.nan_to_num(distance_sq, nan=np.inf)
-        return Results(self._sorted(result, everywhere, sort), facets, rows, everywhere)
+        return Results(self._sorted(result, everywhere, sort, today), facets, rows, everywhere)
 
-    def _sorted(self, rows, distance_sq, sort):
+    def _sorted(self, rows, distance_sq, sort, today):
         distance, name = distance_sq[rows], self.name_rank[rows]
         if sort == "name":
             keys = (distance, name)
         elif sort == "checked":  # most recently checked first, never checked last
             keys = (name, distance, -self.last_checked[rows])
         else:
-            keys = (name, distance)
+            # Nearest first by the distance its card shows ("about 3 miles"); within that, a
+            # listing in its grace period after every listing with all its checks current.
+            band = geo.whole_miles(np.sqrt(distance) * geo.MILES_PER_DEGREE)
+            in_grace = self.states(rows, today) == 0
+            keys = (name, distance, in_grace, band)
         return Ordered(rows, keys)  # the last key first, as for np.lexsort
+
+    def states(self, rows, today):
+        """Each row's state on `today` (`check_state`): 0 in its grace period, 1 a check runs
+        out soon, 2 every check current."""
+        return check_state(self.rules_until[rows], today)
 
     def pks(self, rows):
         """The provider ids of snapshot rows."""
@@ -510,16 +551,63 @@ class Snapshot:
             for row, d in zip(rows.tolist(), distance_sq[rows].tolist(), strict=True)
         ]
 
-    def map_points(self, rows):
+    def map_points(self, rows, today):
         """(areas, providers) for the map: each area centre the rows are based in once, as
-        (latitude, longitude, label), and each row as (its area's index, name, slug)."""
+        (latitude, longitude, label, a row based there), and each row as a `MapPoint`."""
         rows = np.asarray(rows)
         rows = rows[self.area_of_row[rows] >= 0]
-        used, position = np.unique(self.area_of_row[rows], return_inverse=True)
-        areas = [self.areas[area] for area in used.tolist()]
+        used, first, position = np.unique(
+            self.area_of_row[rows], return_index=True, return_inverse=True
+        )
+        areas = [
+            (*self.areas[area], row)
+            for area, row in zip(used.tolist(), rows[first].tolist(), strict=True)
+        ]
+        until = self.check_until[rows]
+        kinds = np.tile(np.arange(REGULATION + 1), (len(rows), 1))
+        kinds[:, REGULATION] = self.regulation_kind[rows]
+        columns = zip(
+            position.tolist(),
+            rows.tolist(),
+            self.states(rows, today).tolist(),
+            self.is_free[rows].tolist(),
+            self.rate_min[rows].tolist(),
+            self.rate_max[rows].tolist(),
+            self.flags["direct_payments"][rows].tolist(),
+            kinds.tolist(),
+            check_state(until, today).tolist(),
+            until.tolist(),
+            self.rules_until[rows].tolist(),
+            strict=True,
+        )
         providers = [
-            (area, self.listings[row].name, self.listings[row].slug)
-            for area, row in zip(position.tolist(), rows.tolist(), strict=True)
+            MapPoint(
+                area,
+                self.listings[row].name,
+                self.listings[row].slug,
+                state,
+                (free, _or_none(low), _or_none(high)),
+                payments,
+                tuple(
+                    (kind, check, day)
+                    for kind, check, day in zip(kinds_, checks, days, strict=True)
+                    if kind >= 0
+                ),
+                rules_until,
+            )
+            for (
+                area,
+                row,
+                state,
+                free,
+                low,
+                high,
+                payments,
+                kinds_,
+                checks,
+                days,
+                rules_until,
+            ) in columns
         ]
         return areas, providers
 
@@ -545,6 +633,28 @@ def _distance_sq(location, latitude, longitude):
     dx = (longitude - location.longitude) * stretch
     dy = latitude - location.latitude
     return dx * dx + dy * dy
+
+
+def _set_checks(provider, checks):
+    """Sets a provider's `check_until`: the last day each check its state is read from counts
+    (`public_checks_until`), as day numbers, NEVER where one is not verified or not needed;
+    `regulation_kind`: which of registration and exemption is the last (its index in MAP_CHECKS,
+    -1 without personal care); and `rules_until`: the first of those days."""
+    days = public_checks_until(
+        checks,
+        gives_personal_care=provider["gives_personal_care"],
+        alone=works_alone(provider["legal_form"], provider["workers"]),
+    )
+    numbers = [NEVER if day is None else day.toordinal() for _, day in days]
+    provider["check_until"] = numbers + [NEVER] * (REGULATION + 1 - len(numbers))
+    provider["regulation_kind"] = (
+        MAP_CHECKS.index(days[REGULATION][0]) if len(days) > REGULATION else -1
+    )
+    provider["rules_until"] = NEVER if NEVER in numbers else min(numbers)
+
+
+def _or_none(value):
+    return None if math.isnan(value) else value
 
 
 def _days(values):
@@ -578,9 +688,13 @@ def read(providers):
         "coverage_radius_miles",
         "is_free",
         "hourly_rate_min",
+        "hourly_rate_max",
         "basic_checks_current_until",
         "registered_until",
         "last_checked_on",
+        "gives_personal_care",
+        "legal_form",
+        "workers",
         *FLAG_FIELDS.values(),
     ]
     rows = [
@@ -600,6 +714,14 @@ def read(providers):
     districts = CoverageDistrict.objects.filter(provider__in=ids).values_list(
         "provider_id", "outward"
     )
+    checks = defaultdict(list)
+    check_rows = Check.objects.filter(provider__in=ids, kind__in=MAP_CHECKS).values_list(
+        "provider_id", "kind", "status", "expires_on"
+    )
+    for pk, *check in check_rows.iterator(chunk_size=CHUNK):
+        checks[pk].append(check)
+    for row in rows:
+        _set_checks(row, checks[row["pk"]])
     # A listing read between two of these queries may have tags of a listing not in `rows`.
     public = {row["pk"] for row in rows}
     tags = {group: [pair for pair in pairs if pair[0] in public] for group, pairs in tags.items()}

@@ -1,12 +1,13 @@
 """The snapshot's vectorised search agrees with a plain provider-by-provider reading of the rules.
 
-Forty varied providers are saved for the test; hypothesis then picks a place and filters, and every
+Sixty varied providers are saved for the test; hypothesis then picks a place and filters, and every
 result, every option's count and the order must match what the reference below works out from
 the saved model instances, one provider at a time.
 """
 
 import math
 import random
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -88,6 +89,21 @@ def directory(postcodes):
                 checks.update(expires_on=today - timedelta(days=2))
         for outward in rng.sample(["CM1", "CM2", "CO1", "CO4", "SS14"], rng.randint(0, 2)):
             CoverageDistrict.objects.create(provider=provider, outward=outward)
+    # Listings sure to be public, a third of them in their grace period, sharing the places and
+    # distance bands of others: where the order within a band matters.
+    unregulated = [service for service in services if not service.category.regulated]
+    for number in range(40, 60):
+        provider = make_provider(
+            name=rng.choice(["Ash", "beech", "Cedar", "alder"]) + f" {number}",
+            base_postcode=rng.choice(codes),
+            coverage_radius_miles=rng.choice([10, 20, 30]),
+            services=rng.sample(unregulated, 1),
+            hourly_rate_min=None,
+            accepts_direct_payments=rng.random() < 0.5,
+            checks=False,
+        )
+        days = rng.choice([-28, -10, -1, 0, 5, 29, 30, 300, 300])
+        add_basic_checks(provider, expires_on=today + timedelta(days))
 
 
 def covers(provider, location):
@@ -103,15 +119,16 @@ def covers(provider, location):
     return math.hypot(dx, dy) <= provider.coverage_radius_miles
 
 
-def public(provider, today):
+def public(provider, today, grace=None):
     """The publishing rules, read from the Check rows: published, and all four basic checks
-    verified with none run out longer ago than the grace period."""
+    verified with none run out longer ago than the grace period (`grace` days)."""
     if provider.status != "published":
         return False
     verified = {c.kind: c for c in provider.checks.all() if c.status == "verified"}
     if set(verified) < set(Check.BASIC_KINDS):
         return False
-    last_day = today - timedelta(days=settings_module.CHECK_GRACE_DAYS)
+    grace = settings_module.CHECK_GRACE_DAYS if grace is None else grace
+    last_day = today - timedelta(days=grace)
 
     def holds(kind):
         return kind in verified and (
@@ -125,6 +142,16 @@ def public(provider, today):
         return True
     alone = provider.legal_form == "sole_trader" and provider.workers == 1
     return holds("registration") or (alone and holds("exemption"))
+
+
+def in_grace(provider, today):
+    """Public only thanks to the grace period: a check it needs has run out."""
+    return public(provider, today) and not public(provider, today, grace=0)
+
+
+def band(words):
+    """The distance a card shows, as a number to sort by: "about 3 miles" is 3."""
+    return 0 if words == "less than a mile" else int(re.search(r"\d+", words)[0])
 
 
 def last_checked(provider):
@@ -262,8 +289,17 @@ def test_snapshot_agrees_with_the_rules(directory, place, filters, sort):
 
     providers = {p.pk: p for p in Provider.objects.filter(pk__in=results)}
     if sort == "distance":
-        distances = [item.distance_sq for item in listed]
-        assert distances == sorted(distances)
+        # Nearest first by the distance the card shows; in each band, a listing in its grace
+        # period after every one whose checks are all current; then by the exact distance.
+        keys = [
+            (
+                band(geo.distance_words(item.distance_sq)),
+                in_grace(providers[item.pk], today),
+                item.distance_sq,
+            )
+            for item in listed
+        ]
+        assert keys == sorted(keys)
     elif sort == "name":
         keys = [providers[item.pk].name.casefold() for item in listed]
         assert keys == sorted(keys)

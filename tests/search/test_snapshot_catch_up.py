@@ -30,7 +30,7 @@ def names(client):
 def map_names(client):
     page = client.get(URL, SEARCH).content.decode()
     url = re.search(r'data-map-url="([^"]+)"', page)[1].replace("&amp;", "&")
-    return [name for _, name, _ in client.get(url).json()["providers"]]
+    return [row[1] for row in client.get(url).json()["providers"]]
 
 
 def test_while_another_thread_catches_up_a_search_gets_the_previous_snapshot(

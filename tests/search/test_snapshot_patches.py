@@ -150,8 +150,11 @@ def answers(current, today):
                 out[place, number, sort] = current.hits(found.order, found.distance_sq)
             out[place, number, "facets"] = found.facets
             out[place, number, "covering"] = sorted(current.pks(found.covering))
-            areas, points = current.map_points(found.order)
-            out[place, number, "map"] = [(areas[area], name, slug) for area, name, slug in points]
+            areas, points = current.map_points(found.order, today)
+            # Areas by place, not row number: a row based there is any of the area's listings.
+            out[place, number, "map"] = [
+                (areas[point.area][:3], point._replace(area=None)) for point in points
+            ]
             out[place, number, "nearest"] = current.nearest(
                 location, 25, filters, today=today, exclude=found.covering, limit=5
             )
