@@ -1,6 +1,9 @@
 import re
+import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +103,83 @@ class NotesForm(forms.Form):
     def clean_made_by(self):
         # One line of plain text: no line breaks or other control characters.
         return " ".join(self.cleaned_data["made_by"].split())
+
+
+# An address as people type it, in plain ASCII: no quotes, spaces, line breaks or other control
+# characters (Django's own check lets some through in a quoted local part), so nothing typed here
+# can reach an email header as anything but one address.
+EMAIL = re.compile(r"\A[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\Z")
+MAX_EMAIL_LENGTH = 254
+# Web and email addresses in "your name or team": a scheme, www., an @ or a common domain ending.
+WEB_ADDRESS = re.compile(
+    r"://|\bwww\.|@|[a-z0-9-]\.(com|net|org|uk|info|biz|io|co|xyz|ru|app|online|site|link|top)\b",
+    re.IGNORECASE,
+)
+
+
+class EmailShortlistForm(forms.Form):
+    """Send the shortlist by email: to whom, and who it is from (optional)."""
+
+    def __init__(self, data=None):
+        super().__init__(data, auto_id="send-%s")
+        self.fields["email"] = forms.CharField(
+            label=gettext("Email address"),
+            help_text=gettext("Yours, or the person you are helping"),
+            max_length=MAX_EMAIL_LENGTH,
+            error_messages={
+                "required": gettext("Enter an email address"),
+                "max_length": gettext("Email address must be %(limit)s characters or fewer")
+                % {"limit": MAX_EMAIL_LENGTH},
+                "null_characters_not_allowed": gettext(
+                    "Enter an email address in the right format, like name@example.com"
+                ),
+            },
+        )
+        self.fields["name"] = forms.CharField(
+            label=gettext("Your name or team (optional)"),
+            help_text=gettext(
+                "Shown at the top of the email, for example Chelmsford adult social care"
+            ),
+            required=False,
+            max_length=MAX_MADE_BY_LENGTH,
+            error_messages={
+                "max_length": gettext("Your name or team must be %(limit)s characters or fewer")
+                % {"limit": MAX_MADE_BY_LENGTH},
+                "null_characters_not_allowed": gettext(
+                    "Your name or team contains a character we cannot send. "
+                    "Retype it without copying and pasting"
+                ),
+            },
+        )
+
+    def clean_email(self):
+        value = self.cleaned_data["email"]
+        try:
+            if not EMAIL.match(value):
+                raise ValidationError("not a plain address")
+            validate_email(value)
+        except ValidationError:
+            raise ValidationError(
+                gettext("Enter an email address in the right format, like name@example.com")
+            ) from None
+        return value
+
+    def clean_name(self):
+        # One line of plain words: it goes into an email to someone else, so no line breaks,
+        # control characters or web addresses (nobody can use the form to send a link).
+        value = " ".join(self.cleaned_data["name"].split())
+        if any(unicodedata.category(char)[0] == "C" for char in value):
+            raise ValidationError(
+                gettext(
+                    "Your name or team contains a character we cannot send. "
+                    "Retype it without copying and pasting"
+                )
+            )
+        if WEB_ADDRESS.search(value):
+            raise ValidationError(
+                gettext("Your name or team cannot include a web or email address")
+            )
+        return value
 
 
 def parse_action(value):

@@ -21,13 +21,25 @@ from core.clients import request_client_key
 from core.ratelimit import rate_limit_hit
 from providers.models import Provider
 
-from .forms import NotesForm, ProviderForm, parse_action, valid_token
+from .compare import check_rows, provider_columns
+from .forms import EmailShortlistForm, NotesForm, ProviderForm, parse_action, valid_token
 from .models import SharedShortlist, entry_rows
-from .services import SHARE_LINKS, NothingToShare, shared_shortlist_create, shared_shortlist_revoke
+from .services import (
+    EMAILS_PER_ADDRESS,
+    EMAILS_PER_CLIENT,
+    SHARE_LINKS,
+    NothingToEmail,
+    NothingToShare,
+    email_address_key,
+    shared_shortlist_create,
+    shared_shortlist_revoke,
+    shortlist_email_queue,
+)
 from .session import MAX_NOTE_LENGTH, MAX_PROVIDERS, SessionShortlist, ShortlistFull, clean_entries
 
 MAX_NEXT_LENGTH = 2000
 NOTHING_TO_SHARE = gettext_lazy("There is nothing to share yet. Add a provider to your shortlist")
+EMAILED_KEY = "shortlist_emailed"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -205,21 +217,111 @@ def revoke(request):
 @require_safe
 def shared(request, token):
     """The read-only shared page: the providers' current public details, in order, with notes."""
+    found, response = _find_shared(request, token)
+    if found is not None:
+        rows = entry_rows(clean_entries(found.entries))
+        response = render(request, "shortlist/shared.html", {"shared": found, "rows": rows})
+    return _keep_private(response)
+
+
+@require_safe
+def shared_compare(request, token):
+    """A shared shortlist side by side, for the person it was sent to."""
+    found, response = _find_shared(request, token)
+    if found is not None:
+        response = _render_compare(request, entry_rows(clean_entries(found.entries)), found)
+    return _keep_private(response)
+
+
+@require_safe
+def compare(request):
+    """The shortlist side by side: one column a provider, one row for each thing to compare."""
+    rows = entry_rows(SessionShortlist(request.session).entries)
+    response = _render_compare(request, rows)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_POST
+def email(request):
+    """Email the shortlist's public details to an address; no account, two rate limits."""
+    shortlist = SessionShortlist(request.session)
+    rows = entry_rows(shortlist.entries)
+    if not any(row["provider"] for row in rows):
+        return _problem(
+            request,
+            400,
+            _("There is nothing to email yet"),
+            [_("Add a provider to your shortlist, then you can email it.")],
+        )
+    form = EmailShortlistForm(request.POST)
+    if not form.is_valid():
+        return _render_index(request, shortlist, rows, email_form=form, status=400)
+    address = form.cleaned_data["email"]
+    if not rate_limit_hit(rule=EMAILS_PER_CLIENT, client_key=request_client_key(request)):
+        return _problem(
+            request,
+            429,
+            _("You have emailed a lot of shortlists"),
+            [_("Try again in an hour. Your shortlist and notes are saved.")],
+        )
+    if not rate_limit_hit(rule=EMAILS_PER_ADDRESS, client_key=email_address_key(address)):
+        return _problem(
+            request,
+            429,
+            _("That address has been sent a lot of shortlists today"),
+            [_("Try again tomorrow. Your shortlist and notes are saved.")],
+        )
+    try:
+        shortlist_email_queue(
+            entries=shortlist.entries, to=address, sender=form.cleaned_data["name"]
+        )
+    except NothingToEmail:  # unpublished since the list was read: rare, but not a 500
+        return _problem(
+            request,
+            400,
+            _("There is nothing to email yet"),
+            [_("Add a provider to your shortlist, then you can email it.")],
+        )
+    request.session[EMAILED_KEY] = {
+        "to": address,
+        "count": sum(1 for row in rows if row["provider"]),
+    }
+    return redirect("shortlist:emailed")
+
+
+@require_safe
+def emailed(request):
+    """Says where the shortlist is going, once; after that, back to the shortlist."""
+    sent = request.session.pop(EMAILED_KEY, None)
+    if not isinstance(sent, dict) or not isinstance(sent.get("to"), str):
+        return redirect("shortlist:index")
+    count = sent.get("count") if type(sent.get("count")) is int else 0
+    response = render(request, "shortlist/emailed.html", {"to": sent["to"], "count": count})
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+
+def _find_shared(request, token):
+    """(the shared shortlist, None) while its link works, else (None, a 404 or 410 page)."""
     found = SharedShortlist.objects.filter(token=token).first() if valid_token(token) else None
     if found is None:
-        response = _problem(
+        return None, _problem(
             request,
             404,
             _("We could not find this shortlist"),
             [_("Check the link is complete. If it was sent to you, ask for a new one.")],
             noindex=True,
         )
-    elif not found.is_active():
+    if not found.is_active():
         if found.is_revoked():
             title = _("This shortlist link has been turned off")
         else:
             title = _("This shortlist link has expired")
-        response = _problem(
+        return None, _problem(
             request,
             410,
             title,
@@ -231,16 +333,26 @@ def shared(request, token):
             ],
             noindex=True,
         )
-    else:
-        rows = entry_rows(clean_entries(found.entries))
-        response = render(request, "shortlist/shared.html", {"shared": found, "rows": rows})
-    return _keep_private(response)
+    return found, None
 
 
-# Helpers ---------------------------------------------------------------------------------------
+def _render_compare(request, rows, shared=None):
+    columns = provider_columns(rows)
+    return render(
+        request,
+        "shortlist/compare.html",
+        {
+            "columns": columns,
+            "checks": check_rows(columns),
+            "gone": sum(1 for row in rows if row["provider"] is None),
+            "any_note": any(column["note"] for column in columns),
+            "any_grace": any(column["grace"] for column in columns),
+            "shared": shared,
+        },
+    )
 
 
-def _render_index(request, shortlist, rows, form=None, status=200):
+def _render_index(request, shortlist, rows, form=None, status=200, email_form=None):
     # Every note box is a field of one form: what was just sent, where it was sent (so nothing
     # typed is lost when something is wrong), and the saved note everywhere else.
     sent = form.data if form is not None else {}
@@ -274,6 +386,7 @@ def _render_index(request, shortlist, rows, form=None, status=200):
             "new_link": new_link,
             "max_providers": MAX_PROVIDERS,
             "max_note_length": MAX_NOTE_LENGTH,
+            "email_form": email_form or EmailShortlistForm(),
         },
         status=status,
     )
