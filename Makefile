@@ -13,7 +13,7 @@ SERVE_PORT ?= 8001
 REDIS_PORT ?= 6390
 REDIS_TEST_URL := redis://127.0.0.1:$(REDIS_PORT)/0
 
-.PHONY: setup run serve test test-shared-cache redis lint chromium gettext messages assets clean
+.PHONY: setup run serve test test-shared-cache redis lint chromium gettext messages assets clean lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -131,6 +131,12 @@ chromium:
 # Rebuild the committed CSS/JS from govuk-frontend (needs Node.js; `make run` does not).
 assets:
 	cd frontend && npm ci --no-audit --no-fund && npm run build
+
+# Lighthouse's SEO, accessibility, best-practices and performance scores for the home, results and
+# profile pages in both languages, on the demo data served as in production (needs Node.js 18.16+
+# and npm; installs lighthouse under var/ and uses Debian's chromium, never a downloaded browser).
+lighthouse: setup chromium
+	$(BIN)/python scripts/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info var/staticfiles
