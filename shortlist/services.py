@@ -19,7 +19,7 @@ from core.ratelimit import RateLimit
 from providers.models import Provider, in_language
 
 from .compare import provider_columns
-from .models import SHARE_LIFETIME, TOKEN_BYTES, SharedShortlist, entry_rows
+from .models import SHARE_LIFETIME, TOKEN_BYTES, SharedShortlist
 from .session import clean_entries
 
 
@@ -110,11 +110,12 @@ def email_address_key(address):
 
 
 @transaction.atomic
-def shortlist_email_queue(*, entries, to, sender=""):
-    """Queue an email of the published providers among `entries`, in order, sent once this
-    commits and the response has gone. Public details only: never the notes people typed, nor a
-    shared link's token (staff can read the outbox). NothingToEmail if none is published."""
-    columns = provider_columns(entry_rows(clean_entries(entries)))
+def shortlist_email_queue(*, rows, to, sender=""):
+    """Queue an email of the published providers among shortlist `rows` (from `entry_rows`), in
+    order, sent once this commits and the response has gone. Public details only: never the
+    notes people typed, nor a shared link's token (staff can read the outbox). NothingToEmail if
+    none is published."""
+    columns = provider_columns(rows)
     if not columns:
         raise NothingToEmail
     names = site_names()

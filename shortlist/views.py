@@ -28,7 +28,6 @@ from .services import (
     EMAILS_PER_ADDRESS,
     EMAILS_PER_CLIENT,
     SHARE_LINKS,
-    NothingToEmail,
     NothingToShare,
     email_address_key,
     shared_shortlist_create,
@@ -272,17 +271,7 @@ def email(request):
             _("That address has been sent a lot of shortlists today"),
             [_("Try again tomorrow. Your shortlist and notes are saved.")],
         )
-    try:
-        shortlist_email_queue(
-            entries=shortlist.entries, to=address, sender=form.cleaned_data["name"]
-        )
-    except NothingToEmail:  # unpublished since the list was read: rare, but not a 500
-        return _problem(
-            request,
-            400,
-            _("There is nothing to email yet"),
-            [_("Add a provider to your shortlist, then you can email it.")],
-        )
+    shortlist_email_queue(rows=rows, to=address, sender=form.cleaned_data["name"])
     request.session[EMAILED_KEY] = {
         "to": address,
         "count": sum(1 for row in rows if row["provider"]),

@@ -333,3 +333,12 @@ def test_a_long_shortlist_is_one_email(client, postcodes, committed):
         assert send(client).status_code == 302
     (message,) = mail.outbox
     assert "12. Helper 11" in message.body
+
+
+def test_a_body_too_large_or_undecodable_is_a_400(client, listed):
+    assert send(client, "x" * 3_000_000).status_code == 400
+    garbled = client.post(
+        EMAIL, b"email=\xff\xfe", content_type="application/x-www-form-urlencoded; charset=utf-8"
+    )
+    assert garbled.status_code == 400
+    assert not OutboxEmail.objects.exists()
