@@ -1,6 +1,8 @@
 // Draws the area a provider covers (a circle and/or postcode districts around its area centre)
-// from the JSON in #profile-map-data. Without JavaScript or Leaflet, the words on the page say
-// the same and the map container stays hidden.
+// from the JSON in #profile-map-data, with the listing's marker at the centre: the same shape and
+// words as on the search map (its state is the container's data-mark; the symbols and the key
+// are providers/_map_key.html, shared with the search page). Without JavaScript or Leaflet, the
+// words on the page say the same and the map and its key stay hidden.
 (function () {
   'use strict'
 
@@ -9,14 +11,30 @@
     return typeof window.gettext === 'function' ? window.gettext(text) : text
   }
 
+  // The listing's marker, drawn from the key's symbol; its words are in the key below the map.
+  function markIcon (L, state) {
+    var svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg')
+    svg.setAttribute('class', 'app-mark')
+    svg.setAttribute('aria-hidden', 'true')
+    svg.setAttribute('focusable', 'false')
+    svg.setAttribute('width', '28')
+    svg.setAttribute('height', '28')
+    var use = document.createElementNS('http://www.w3.org/2000/svg', 'use')
+    use.setAttribute('href', '#app-mark-' + (/^[012]$/.test(state || '') ? state : '0'))
+    svg.appendChild(use)
+    return L.divIcon({ className: 'app-results-map__pin', html: svg, iconSize: [28, 28], iconAnchor: [14, 14] })
+  }
+
   function init () {
     try {
       var container = document.getElementById('profile-map')
       var source = document.getElementById('profile-map-data')
+      var wrapper = container && container.closest('.app-profile-map-wrapper')
       if (!container || !source || typeof window.L === 'undefined') return
       var data = JSON.parse(source.textContent)
       if (!data || !data.centre || typeof data.centre.lat !== 'number') return
       var L = window.L
+      if (wrapper) wrapper.hidden = false
       container.hidden = false
       L.Control.Zoom.mergeOptions({ zoomInTitle: gettext('Zoom in'), zoomOutTitle: gettext('Zoom out') })
       var map = L.map(container, {
@@ -41,9 +59,14 @@
         marker.bindTooltip(String(district.code))
         layers.push(marker)
       })
-      layers.push(L.circleMarker(centre, { radius: 5, weight: 2, fillOpacity: 1 }))
-      var group = L.featureGroup(layers).addTo(map)
-      map.fitBounds(group.getBounds(), { padding: [20, 20], maxZoom: 12 })
+      var bounds = L.latLngBounds([centre, centre])
+      if (layers.length) bounds.extend(L.featureGroup(layers).addTo(map).getBounds())
+      L.marker(centre, {
+        icon: markIcon(L, container.getAttribute('data-mark')),
+        interactive: false,
+        keyboard: false
+      }).addTo(map)
+      map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 })
       container.classList.add('app-profile-map--ready')
     } catch (error) {
       // The map is an extra: the page already says which area is covered.

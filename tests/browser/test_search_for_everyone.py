@@ -21,7 +21,8 @@ pytestmark = [
 
 WIDTHS = [320, 1280]
 RESULTS = reverse("search:results")
-MAX_TABS_TO_FIRST_RESULT = 10
+# The quick filters (two boxes and their button) and the "List / Map" switch come first: 13.
+MAX_TABS_TO_FIRST_RESULT = 13
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ def tabs_to(page, href):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_results_first_within_ten_tabs(live_server, browser, listings, width):
+def test_results_first_within_a_few_tabs(live_server, browser, listings, width):
     context, page = sized(browser, width)
     page.goto(f"{live_server.url}{RESULTS}?postcode=CM1+1RW")
     first = page.locator("ol.app-results > li h3 a").first
@@ -87,14 +88,16 @@ def test_results_first_within_ten_tabs(live_server, browser, listings, width):
     assert presses is not None and presses <= MAX_TABS_TO_FIRST_RESULT
     if width == 320:
         assert top < 800  # on the first screen of a phone, before the filters and the map
-    # The count comes before the results, and the filters and map after them.
+    # The count, the quick filters, the results; on a phone the filters after them, and the map
+    # only when asked for (beside the list on a wide screen).
     order = page.evaluate(
-        """() => ['#results-summary', 'ol.app-results', '.app-map-panel', '#filters']
+        """() => ['#results-summary', '.app-quick-filters', 'ol.app-results', '#filters']
             .map(s => document.querySelector(s).getBoundingClientRect().top + window.scrollY)"""
     )
-    assert order[0] < order[1]
+    assert order[0] < order[1] < order[2]
     if width == 320:
-        assert order[1] < order[2] < order[3]
+        assert order[2] < order[3]
+        assert page.locator(".app-map-panel").is_hidden()
     no_sideways_scroll(page)
     assert axe_violations(page) == []
     context.close()
@@ -135,7 +138,11 @@ def test_no_page_scrolls_sideways_in_any_state(live_server, browser, listings, w
     for path in pages:
         page.goto(base + path)
         no_sideways_scroll(page)
-        for summary in page.locator("summary").all():  # every fold opened, the map included
+        switch = page.get_by_role("button", name="Map")
+        if switch.count() and switch.is_visible():  # a phone: the map instead of the list
+            switch.click()
+            page.wait_for_selector(".app-results-map--ready")
+        for summary in page.locator("summary").all():  # every fold opened
             if summary.is_visible():
                 summary.click()
         page.wait_for_timeout(100)
@@ -262,7 +269,9 @@ def test_map_opens_with_named_clusters_and_says_when_tiles_fail(
     names = page.locator(".app-results-map__cluster .govuk-visually-hidden").all_inner_texts()
     assert names
     for name in names:
-        assert re.fullmatch(r"\d+ providers (in|around) Chelmsford \(CM\d \d\)", name), name
+        assert re.fullmatch(
+            r"\d+ providers (in|around) Chelmsford \(CM\d \d\), \d+ with every check current", name
+        ), name
     status = page.locator(".app-results-map__status")
     status.wait_for(state="visible")
     assert "The map background could not load" in status.inner_text()
@@ -271,14 +280,18 @@ def test_map_opens_with_named_clusters_and_says_when_tiles_fail(
     context.close()
 
 
-def test_map_stays_folded_on_a_phone_until_opened(live_server, browser, listings):
+def test_map_waits_on_a_phone_until_the_switch_asks_for_it(live_server, browser, listings):
     context, page = sized(browser, 320)
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{live_server.url}{RESULTS}?postcode=CM1+1RW")
     page.wait_for_load_state("networkidle")
     assert not any("/search/map/" in url or "leaflet" in url for url in requested)
-    page.get_by_text("Map of these providers").click()
+    page.get_by_role("button", name="Map").click()
     page.wait_for_selector(".app-results-map--ready")
+    assert page.locator("ol.app-results").is_hidden()  # the map instead of the list
+    page.get_by_role("button", name="List").click()
+    assert page.locator("ol.app-results").is_visible()
+    assert page.locator(".app-map-panel").is_hidden()
     assert any("/search/map/" in url for url in requested)
     context.close()
