@@ -3,6 +3,7 @@ where a provider's base is within its postcode sector changes nothing the public
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -110,6 +111,7 @@ PLACES = [
     "TA6 3JA", "TA6 6DS", "TA1 1NR", "TA6", "CH6 5UA", "CH7 1DA", "CH8 7SN", "CH7", "CO1 2FN",
 ]  # fmt: skip
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+MAP_URL = re.compile(r'data-map-url="([^"]+)"')
 
 
 MODIFIED = re.compile(r'"last_modified": "[^"]*"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^,]*')
@@ -117,13 +119,17 @@ MODIFIED = re.compile(r'"last_modified": "[^"]*"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[
 
 def everything_public(client, provider):
     """Every public response that could depend on where the provider is: each search in three
-    orders with and without filters (list, counts and map JSON all in the page) and the profile.
+    orders with and without filters (list and counts in the page, the map's data from its own
+    address) and the profile.
     Form tokens differ on every response, so they are taken out."""
     pages = []
     for place in PLACES:
         for extra in [{}, {"sort": "name"}, {"sort": "checked", "feature": "checks"}]:
             response = client.get(reverse("search:results"), {"postcode": place, **extra})
             pages.append(TOKEN.sub("", response.content.decode()))
+            # The map's own data: points, distances and each check's state and date.
+            if not extra and (found := MAP_URL.search(pages[-1])):
+                pages.append(client.get(unescape(found[1])).content.decode())
     pages.append(TOKEN.sub("", client.get(provider.get_absolute_url()).content.decode()))
     # Open data too; its "last modified" times say that something changed, never where.
     for url in [f"/api/oruk/services/{provider.open_id}", reverse("open-data-csv")]:
