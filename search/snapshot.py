@@ -590,7 +590,7 @@ class Snapshot:
                 payments,
                 tuple(
                     (kind, check, day)
-                    for kind, check, day in zip(kinds_, checks, days, strict=True)
+                    for kind, check, day in zip(row_kinds, checks, days, strict=True)
                     if kind >= 0
                 ),
                 rules_until,
@@ -603,7 +603,7 @@ class Snapshot:
                 low,
                 high,
                 payments,
-                kinds_,
+                row_kinds,
                 checks,
                 days,
                 rules_until,
@@ -672,7 +672,7 @@ def _grown(values, size):
 
 def read(providers):
     """(provider rows as dicts, {group: (provider pk, slug) pairs}, (provider pk, outward) pairs)
-    of a queryset of public providers: four plain queries, no model instances.
+    of a queryset of public providers: five plain queries, no model instances.
 
     Providers first: a listing published while this runs has its services skipped (and its
     change, logged, brings it back next time); one unpublished meanwhile is kept until then.
