@@ -220,6 +220,9 @@ SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessioni
 CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 14 * 24 * 3600  # the shortlist is kept for two weeks
+# Django's database sessions, but a session that cannot be read while the database is down is
+# empty for that request (never written back), so a form's words still come back to the visitor.
+SESSION_ENGINE = "core.sessions"
 
 # Content Security Policy (django-csp): nothing inline, nothing from elsewhere but the map tiles.
 # Browsers report anything it blocks to /csp-report/, which logs it.

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db import DatabaseError, InterfaceError, InternalError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -150,10 +151,14 @@ def health_ready(request):
 def csp_report(request):
     """Browsers post what the Content Security Policy blocked. Logged (without the page's query
     string, which may hold a postcode), never stored."""
-    if len(request.body) > CSP_REPORT_MAX_BYTES:
+    try:
+        body = request.body
+    except RawPostDataException:  # a form or multipart post, already read: not a report
+        return HttpResponse(status=400)
+    if len(body) > CSP_REPORT_MAX_BYTES:
         return HttpResponse(status=413)
     try:
-        report = json.loads(request.body).get("csp-report", {})
+        report = json.loads(body).get("csp-report", {})
     except (ValueError, AttributeError):
         return HttpResponse(status=400)
     if isinstance(report, dict):

@@ -181,3 +181,17 @@ def test_a_sent_report_needs_no_session_for_its_thanks_page(visitor, provider):
     assert response.redirect_chain == [(reverse("reports:thanks", args=[provider.slug]), 302)]
     assert "This report is not a safeguarding referral" in response.content.decode()
     assert ProblemReport.objects.get().message == WORDS
+
+
+def test_a_visitor_with_a_session_keeps_the_words_when_the_database_is_down(visitor, provider):
+    """A shortlist means a session cookie, and several middlewares read the session before the
+    view: a session that cannot be read is empty for the request (core.sessions), never a 503
+    page that loses the words, and is not written back over the stored one."""
+    visitor.post(reverse("shortlist:add"), {"provider": provider.pk, "next": "/"})
+    url = reverse("reports:report", args=[provider.slug])
+    begun = time.monotonic()
+    with database_fails():
+        response = visitor.post(url, {"topic": "other", "message": WORDS, "name": "Sam"})
+    assert_words_come_back(response, begun)
+    page = visitor.get(reverse("shortlist:index")).content.decode()
+    assert provider.name in page  # the shortlist was not overwritten while the database was down

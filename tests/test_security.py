@@ -52,6 +52,11 @@ def test_csp_reports_are_taken_and_size_limited(client, db):
     assert client.post(url, body, content_type="application/csp-report").status_code == 204
     assert client.post(url, "not json", content_type="application/json").status_code == 400
     assert client.post(url, "x" * 10000, content_type="application/json").status_code == 413
+    # A form or multipart post is not a report (its body is read as a form first).
+    assert client.post(url, {"a": "b"}).status_code == 400
+    assert (
+        client.post(url, "a=b", content_type="application/x-www-form-urlencoded").status_code == 400
+    )
 
 
 def test_five_wrong_passwords_lock_the_account_and_the_client(db, staff_user):
