@@ -1,7 +1,7 @@
 """The shared cache, when REDIS_URL names one: Django's own Redis backend, forgiving a Redis that
 is down or slow. Everything we cache can be built again, so a failed read is a miss and a failed
-write is skipped (and logged), rather than an error page. (`incr`, which the rate limiters use,
-still raises: they fall back to counting in the database.)"""
+write is skipped (and logged), rather than an error page. The rate limiters never use it: they
+count in the database (core.ratelimit)."""
 
 import logging
 
