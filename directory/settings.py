@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shortlist",
     "reports",
     "portal",
+    "registers",
     "workbench",
     "opendata",
     "directory",
@@ -368,6 +369,21 @@ NEIGHBOUR_DIRECTORIES = [
     for item in os.environ.get("NEIGHBOUR_DIRECTORIES", "").split(";")
     if "|" in item
 ]
+
+# The registers checked every night (`manage.py sync_registers`, run by `manage.py daily`): the
+# CQC's public API with a subscription key, and Companies House's with an API key. Without a key
+# that register is skipped and nothing is called. Seconds to wait for each answer. Care
+# Inspectorate Wales has no API: staff pages link to its register search.
+CQC_API_URL = os.environ.get("CQC_API_URL", "https://api.service.cqc.org.uk/public/v1")
+CQC_API_KEY = os.environ.get("CQC_API_KEY", "")
+COMPANIES_HOUSE_API_URL = os.environ.get(
+    "COMPANIES_HOUSE_API_URL", "https://api.company-information.service.gov.uk"
+)
+COMPANIES_HOUSE_API_KEY = os.environ.get("COMPANIES_HOUSE_API_KEY", "")
+REGISTER_TIMEOUT = float(os.environ.get("REGISTER_TIMEOUT", "5"))
+CIW_REGISTER_URL = os.environ.get(
+    "CIW_REGISTER_URL", "https://digital.careinspectorate.wales/directory"
+)
 
 # Place names are searched offline (`manage.py import_places`). A geopy geocoder can be added for
 # names that table does not have; off unless GEOCODER is set (e.g. "nominatim").
