@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "registers",
     "workbench",
     "opendata",
+    "neighbours",
     "directory",
 ]
 
@@ -384,6 +385,22 @@ REGISTER_TIMEOUT = float(os.environ.get("REGISTER_TIMEOUT", "5"))
 CIW_REGISTER_URL = os.environ.get(
     "CIW_REGISTER_URL", "https://digital.careinspectorate.wales/directory"
 )
+
+# Neighbouring councils' Open Referral UK 3.0 feeds, read by `manage.py harvest_neighbours` (run by
+# `daily`) and shown apart from our own listings: "Name|base URL|licence|checks page" items
+# separated by ";" (the checks page, saying what that council checks, is optional). Empty: none.
+NEIGHBOUR_FEEDS = [
+    dict(zip(("name", "url", "licence", "checks_url"), (*parts, "", ""), strict=False))
+    for item in os.environ.get("NEIGHBOUR_FEEDS", "").split(";")
+    if len(parts := [part.strip() for part in item.split("|")]) >= 2 and parts[0] and parts[1]
+]
+# Seconds to wait on a neighbour's answer, and how far (miles) from the searched place a service
+# with no stated area may be based to be shown.
+NEIGHBOUR_TIMEOUT = float(os.environ.get("NEIGHBOUR_TIMEOUT", "5"))
+NEIGHBOUR_NEAR_MILES = float(os.environ.get("NEIGHBOUR_NEAR_MILES", "5"))
+# Sites that may show /embed/ (the search box and results) in a frame, as origins separated by
+# commas, like https://www.example-council.gov.uk. Empty: nobody may frame any page.
+EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS")
 
 # Place names are searched offline (`manage.py import_places`). A geopy geocoder can be added for
 # names that table does not have; off unless GEOCODER is set (e.g. "nominatim").
