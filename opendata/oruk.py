@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.utils import timezone
 
+from places.models import PostcodeArea
 from providers.models import Audience, Service, ServiceCategory
 
 NAMESPACE = uuid.UUID("6f1d7d39-2f4b-4f44-9a52-6f0d3a8f2c11")  # this directory's, for derived IDs
@@ -112,6 +113,8 @@ def service_json(provider, *, full=True, today=None):
     data["service_areas"] = _service_areas(provider)
     data["cost_options"] = _cost_options(provider, fees)
     data["schedules"] = _schedules(provider)
+    # Its public area with coordinates, so a neighbour's harvest or proximity search can place it.
+    data["service_at_locations"] = [service_at_location_json(provider)]
     data["contacts"] = _contacts(provider)
     data["attributes"] = [
         {
@@ -127,16 +130,19 @@ def service_json(provider, *, full=True, today=None):
 
 
 def service_at_location_json(provider, *, full=False):
-    """The listing at its public area: the centre of its postcode sector, as on the map."""
+    """The listing at its public area: the centre of its postcode sector, as on the map (or of
+    its postcode district when the sector's centre is not known), so every location has
+    coordinates for proximity searches, never the base's."""
     area = part_id(provider.open_id, "area")
+    latitude, longitude = public_point(provider)
     location = {
         "id": area,
         "location_type": "virtual",
         "name": f"Based in {provider.area_label}",
         "description": "The centre of the postcode sector the provider is based in, not an "
         "address: providers come to people's homes.",
-        "latitude": provider.area_latitude,
-        "longitude": provider.area_longitude,
+        "latitude": latitude,
+        "longitude": longitude,
     }
     data = {
         "id": str(provider.open_id),  # one per service, so it shares the service's ID
@@ -147,6 +153,16 @@ def service_at_location_json(provider, *, full=False):
     if full:
         data["service"] = service_json(provider, full=False)
     return data
+
+
+def public_point(provider):
+    """(latitude, longitude) of the listing's public area: its sector's centre, else its postcode
+    district's, else (None, None)."""
+    if provider.area_latitude is not None:
+        return provider.area_latitude, provider.area_longitude
+    district = provider.area_sector.split(" ")[0]
+    found = PostcodeArea.objects.filter(code=district).values_list("latitude", "longitude").first()
+    return found or (None, None)
 
 
 def _fees(provider):

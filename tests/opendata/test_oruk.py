@@ -289,3 +289,16 @@ def test_a_failed_precondition_gets_a_json_412(client, db):
 def test_a_moment_outside_what_the_database_holds_is_a_400(client, db, since):
     data = get(client, "services", status=400, modified_after=since)
     assert "modified_after" in data["message"]
+
+
+def test_full_services_give_their_public_area_with_coordinates(client, listings):
+    """So a neighbouring council's harvest can place every service without a second request."""
+    alpha, bravo, _draft = listings
+    data = get(client, "services", full="true")
+    for service in data["contents"]:
+        valid(service, "service.json")
+        [at] = service["service_at_locations"]
+        listing = alpha if service["id"] == str(alpha.open_id) else bravo
+        assert at["location"]["latitude"] == listing.area_latitude
+        assert at["location"]["longitude"] == listing.area_longitude
+        assert "addresses" not in at["location"]

@@ -10,6 +10,10 @@ required checks do, so a council can see whether a directory can really be read 
   6. content type: every response is application/json;
   7. response time: every request answered within --slow-seconds.
 
+With --level 2, also what proximity searches need:
+  8. locations: every service at a location (GET BASE_URL/service_at_locations, as many pages
+     as --max-pages) has a location with a latitude and a longitude.
+
 Plain HTTP from the standard library and the standard's own schemas (opendata/schema/).
 One line per check, PASS or FAIL, then a count; any FAIL ends in a CommandError."""
 
@@ -72,6 +76,13 @@ class Command(BaseCommand):
         parser.add_argument("--per-page", type=int, default=50)
         parser.add_argument("--max-pages", type=int, default=20)
         parser.add_argument("--slow-seconds", type=float, default=3)
+        parser.add_argument(
+            "--level",
+            type=int,
+            choices=(1, 2),
+            default=1,
+            help="2: also every location's coordinates",
+        )
 
     def handle(self, base_url, **options):
         if urllib.parse.urlsplit(base_url).scheme not in ("http", "https"):
@@ -86,6 +97,8 @@ class Command(BaseCommand):
             self.run_check("CORS", self.cors)
             self.run_check("content type", self.content_type)
             self.run_check("response time", self.response_time)
+            if options["level"] >= 2:
+                self.run_check("locations", self.locations)
         except Unreachable:
             pass  # reported as a FAIL already; nothing else can be checked
         self.stdout.write(f"{self.passed} passed, {self.failed} failed")
@@ -236,3 +249,22 @@ class Command(BaseCommand):
                 f"{len(slow)} request(s) over {limit} ms, slowest {slowest.ms} ms ({slowest.url})"
             )
         return None, f"slowest {slowest.ms} ms of {len(self.responses)} requests (limit {limit} ms)"
+
+    def locations(self):
+        per_page, max_pages = self.options["per_page"], self.options["max_pages"]
+        seen = 0
+        for page in range(1, max_pages + 1):
+            data = self.get("/service_at_locations", page=page, per_page=per_page).json()
+            schema_errors(data, "service_at_location_list.json")
+            for item in data["contents"]:
+                location = item.get("location") or {}
+                where = [location.get("latitude"), location.get("longitude")]
+                if not all(isinstance(value, int | float) for value in where):
+                    raise Problem(
+                        f"service at location {item['id']} has no latitude and longitude: "
+                        "proximity searches cannot find it"
+                    )
+                seen += 1
+            if data["last_page"]:
+                break
+        return None, f"{seen} service(s) at locations, every one with coordinates"
