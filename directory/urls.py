@@ -66,6 +66,7 @@ urlpatterns = (
         path("health/ready/", views.health_ready, name="health-ready"),
         path("csp-report/", views.csp_report, name="csp-report"),
         path("api/oruk/", include("opendata.urls")),
+        path("staff/registers/", include("registers.urls")),
         path("staff/", include("workbench.urls")),
         # The admin's own front page is the work queue; "All staff tools" (?all=1) shows Django's.
         path("admin/", views.staff_home, name="staff-home"),
