@@ -1,3 +1,5 @@
+import logging
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -11,6 +13,8 @@ from providers.services import listings_apply_rules
 from shortlist.services import shared_shortlists_prune
 from workbench.reminders import reminders_queue
 
+logger = logging.getLogger(__name__)
+
 
 class Command(BaseCommand):
     help = (
@@ -19,7 +23,8 @@ class Command(BaseCommand):
         "period), recording why; queues reminder emails to providers 30 and 7 days before a "
         "check runs out and the staff digest, then sends everything waiting in the outbox; "
         "forgets old rate-limit counts. Safe to run again: a second run the same day changes and "
-        "sends nothing new. --dry-run only reports. Cron: "
+        "sends nothing new. Checks the CQC and Companies House registers first "
+        "(sync_registers; skipped without keys). --dry-run only reports. Cron: "
         "15 0 * * * cd /srv/directory && .venv/bin/python manage.py daily"
     )
 
@@ -47,6 +52,11 @@ class Command(BaseCommand):
             f"with the regulator, {exempt.count()} sole traders working alone under the "
             f"individual exemption, {personal.outside_rules(today).count()} neither."
         )
+        try:  # the registers first, so tonight's digest and suspensions include what they said
+            call_command("sync_registers", dry_run=dry_run, stdout=self.stdout)
+        except Exception:  # a register's surprise must not stop the reminders and the outbox
+            logger.exception("Checking the registers failed")
+            self.stderr.write("Checking the registers failed; the rest of the daily run goes on.")
         if dry_run:
             return
         suspended = listings_apply_rules(today=today)
