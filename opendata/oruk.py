@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from places.models import PostcodeArea
 from providers.models import Audience, Service, ServiceCategory
+from registers.selectors import open_data_identifiers, public_confirmation
 
 NAMESPACE = uuid.UUID("6f1d7d39-2f4b-4f44-9a52-6f0d3a8f2c11")  # this directory's, for derived IDs
 HELP_TAXONOMY = uuid.uuid5(NAMESPACE, "taxonomy:help")
@@ -73,6 +74,11 @@ def organization_json(provider, *, full=True):
             )
         if provider.charity_number:
             identifiers.append(("Charity Commission", "charity number", provider.charity_number))
+        # The care regulator's ID of a current registration, as the profile shows it. ORUK's
+        # identifier has no date: when the register last confirmed it is in the service's
+        # accreditations.
+        for scheme, kind, number, _confirmed in open_data_identifiers(provider):
+            identifiers.append((scheme, kind, number))
         data["organization_identifiers"] = [
             {
                 "id": part_id(org, f"identifier:{scheme}"),
@@ -187,6 +193,8 @@ def _accreditations(provider, today):
         rows.append(
             f"Registered with the {regulation['regulator'].full_name}: {registration.reference}"
         )
+        if confirmed := public_confirmation(provider, today):
+            rows.append(f"Last confirmed on the CQC register on {confirmed['on'].isoformat()}")
     elif regulation["exempt"]:
         rows.append(
             "Relies on the individual exemption from registration, confirmed by the council"

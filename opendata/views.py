@@ -205,7 +205,7 @@ def openapi(request):
 def _services(request):
     """The public listings the query asks for, in a stable order for paging."""
     listings = Provider.public_objects.prefetch_related(
-        "checks", "reviews", "districts", "audiences", "services__category"
+        "checks", "reviews", "districts", "audiences", "services__category", "register_records"
     ).order_by("pk")
     if search := _text(request, "search"):
         listings = listings.filter(Q(name__icontains=search) | Q(summary__icontains=search))
