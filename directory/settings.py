@@ -357,6 +357,10 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
 # from staff to claim an existing listing.
 SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "20"))
 INVITE_LINK_HOURS = int(os.environ.get("INVITE_LINK_HOURS", "72"))
+# Providers say whether they are taking new clients with single-purpose signed links (no sign-in):
+# days such a link lasts, and days after a confirmation before the monthly email asks again.
+NEW_CLIENTS_LINK_DAYS = int(os.environ.get("NEW_CLIENTS_LINK_DAYS", "14"))
+NEW_CLIENTS_ASK_DAYS = int(os.environ.get("NEW_CLIENTS_ASK_DAYS", "30"))
 
 # Search examples on the home page and in error messages. `manage.py check` makes sure both are in
 # the loaded data, so nobody is told to type something the search cannot find.
