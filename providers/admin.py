@@ -3,13 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-
-from places.postcodes import InvalidPostcode, PostcodeValue
 
 from .models import (
     Audience,
@@ -21,7 +15,7 @@ from .models import (
     ServiceCategory,
     StatusChange,
 )
-from .services import PublishingRefused, listings_apply_rules, provider_set_status
+from .services import listings_apply_rules
 
 
 class ChecksFilter(admin.SimpleListFilter):
@@ -196,212 +190,6 @@ class CoverageDistrictInline(admin.TabularInline):
     verbose_name_plural = "postcode districts covered (as well as the travel radius)"
 
 
-@admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
-    form = ProviderForm
-    list_display = [
-        "name",
-        "status",
-        "area_label",
-        "base_postcode",
-        "legal_form",
-        "last_checked_on",
-        "updated_at",
-    ]
-    list_filter = ["status", CategoryFilter, ChecksFilter, "legal_form", "accepts_direct_payments"]
-    search_fields = ["name", "base_postcode", "area_sector", "town"]
-    prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["services", "audiences"]
-    inlines = [CheckInline, CoverageDistrictInline, ReviewInline, StatusChangeInline]
-    actions = ["publish_selected"]
-    date_hierarchy = "updated_at"
-    list_per_page = 50
-    readonly_fields = [
-        "status_with_link",
-        "area_label",
-        "last_checked_on",
-        "nation",
-        "gives_personal_care",
-        "registered_until",
-        "rules_met_until",
-        "created_at",
-        "updated_at",
-    ]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "name",
-                    "slug",
-                    "status_with_link",
-                    "summary",
-                    "description",
-                    "seen_version",
-                ]
-            },
-        ),
-        ("Business", {"fields": ["legal_form", "workers"]}),
-        ("Contact (public)", {"fields": ["contact_name", "phone", "email", "website"]}),
-        (
-            "Where they are and where they go",
-            {"fields": ["base_postcode", "town", "area_label", "coverage_radius_miles"]},
-        ),
-        ("What they offer", {"fields": ["services", "audiences", "languages"]}),
-        (
-            "Cost",
-            {
-                "fields": [
-                    "is_free",
-                    "hourly_rate_min",
-                    "hourly_rate_max",
-                    "cost_notes",
-                    "accepts_direct_payments",
-                ]
-            },
-        ),
-        (
-            "Availability",
-            {
-                "fields": [
-                    "available_weekdays",
-                    "available_evenings",
-                    "available_weekends",
-                    "available_overnight",
-                ]
-            },
-        ),
-        (
-            "Regulation (worked out from the services and checks)",
-            {
-                "fields": ["nation", "gives_personal_care", "registered_until", "rules_met_until"],
-                "description": "A listing that offers personal care needs a verified registration "
-                "check (with the regulator's ID), or, for a sole trader working alone, a verified "
-                "individual exemption check.",
-            },
-        ),
-        (
-            "Council review (staff only)",
-            {"fields": ["last_checked_on", "staff_notes", "created_at", "updated_at"]},
-        ),
-    ]
-
-    @admin.display(description="Public area")
-    def area_label(self, obj):
-        return obj.area_label
-
-    @admin.display(description="Status")
-    def status_with_link(self, obj):
-        if obj.pk is None:
-            return "Draft. Save the listing and its checks, then publish it."
-        url = reverse("admin:providers_provider_status", args=[obj.pk])
-        return format_html('{} <a href="{}">Change status</a>', obj.get_status_display(), url)
-
-    def get_urls(self):
-        status = path(
-            "<int:object_id>/status/",
-            self.admin_site.admin_view(self.status_view),
-            name="providers_provider_status",
-        )
-        return [status, *super().get_urls()]
-
-    def status_view(self, request, object_id):
-        """Change a listing's status with a reason; publishing names each check that fails."""
-        provider = get_object_or_404(Provider, pk=object_id)
-        if not self.has_change_permission(request, provider):
-            return redirect("admin:index")
-        problems = []
-        wanted = request.GET.get("status")
-        initial = wanted if wanted in Provider.Status.values else provider.status
-        form = StatusForm(request.POST or None, initial={"status": initial})
-        if request.method == "POST" and form.is_valid():
-            try:
-                change = provider_set_status(
-                    provider=provider,
-                    status=form.cleaned_data["status"],
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except PublishingRefused as refused:
-                problems = refused.problems
-            else:
-                if change:
-                    self.message_user(
-                        request, f"{provider.name} is now {change.get_to_status_display().lower()}"
-                    )
-                return redirect("admin:providers_provider_change", provider.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Change the status of {provider.name}",
-            "provider": provider,
-            "form": form,
-            "problems": problems,
-            "opts": self.model._meta,
-        }
-        status = 400 if problems or form.errors else 200
-        return TemplateResponse(
-            request, "admin/providers/provider/change_status.html", context, status=status
-        )
-
-    @admin.action(description="Publish selected listings", permissions=["change"])
-    def publish_selected(self, request, queryset):
-        published, refused = 0, []
-        for provider in queryset:
-            try:
-                if provider_set_status(
-                    provider=provider,
-                    status=Provider.Status.PUBLISHED,
-                    by=request.user,
-                    reason="Published: all four basic checks verified and in date",
-                ):
-                    published += 1
-            except PublishingRefused as error:
-                refused.append(f"{provider.name}: {'; '.join(error.problems)}")
-        if published:
-            self.message_user(request, f"Published {published} listing{'s' * (published != 1)}")
-        for line in refused:
-            self.message_user(request, f"Not published. {line}", messages.ERROR)
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, CheckInline) and obj.pk is None:
-            today = timezone.localdate()
-            kwargs["initial"] = [
-                {"kind": kind, "status": Check.Status.VERIFIED, "verified_on": today}
-                for kind in Check.BASIC_KINDS
-            ]
-        return kwargs
-
-    def save_formset(self, request, form, formset, change):
-        # Whoever records a review or verifies a check is the officer saving the page.
-        for item in formset.save(commit=False):
-            if isinstance(item, Review) and item.reviewed_by_id is None:
-                item.reviewed_by = request.user
-            if (
-                isinstance(item, Check)
-                and item.status == Check.Status.VERIFIED
-                and item.verified_by_id is None
-            ):
-                item.verified_by = request.user
-            item.save()
-        for item in formset.deleted_objects:
-            item.delete()
-        formset.save_m2m()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        _apply_rules(self, request, form.instance)
-
-    def get_search_results(self, request, queryset, search_term):
-        # Staff paste postcodes in any shape; match the normalised form too.
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        try:
-            value = PostcodeValue.parse(search_term)
-        except InvalidPostcode:
-            return queryset, may_have_duplicates
-        return queryset | self.model.objects.filter(base_postcode=str(value)), may_have_duplicates
-
-
 class ExpiryFilter(admin.SimpleListFilter):
     """Looks forward, as officers need: what runs out soon, and what has run out."""
 
@@ -441,10 +229,10 @@ class CheckAdmin(admin.ModelAdmin):
         if obj.status == Check.Status.VERIFIED and obj.verified_by_id is None:
             obj.verified_by = request.user
         super().save_model(request, obj, form, change)
-        _apply_rules(self, request, obj.provider)
+        apply_rules(self, request, obj.provider)
 
 
-def _apply_rules(model_admin, request, provider):
+def apply_rules(model_admin, request, provider):
     """After staff change a listing or its checks: take it down at once if it now breaks the
     publishing rules (a rejected check, say), and tell them."""
     for change in listings_apply_rules(providers=[provider], by=request.user):

@@ -63,6 +63,10 @@ def register():
     # Providers' own side: who manages what, what they asked for and what was decided.
     for model in (Owner, Application, ProposedChange, ProviderFigures):
         auditlog.register(model, exclude_fields=["updated_at"])
+    # Where each applicant stands in the programme's pipeline.
+    from .models import ApplicantStage
+
+    auditlog.register(ApplicantStage)
 
 
 def timeline(provider):

@@ -10,8 +10,10 @@ from django.utils.http import urlencode
 from django.utils.timesince import timesince
 
 from portal.models import ProposedChange
-from providers.models import Check, Provider, grace_days
+from providers.models import Provider, grace_days
 from reports.models import ProblemReport
+
+from .listings import duplicates, expiring_checks, listing_label, ran_out
 
 SHOWN = 10  # items listed under each heading; the count and its link cover the rest
 EXPIRY_WINDOW_DAYS = 30
@@ -35,12 +37,19 @@ class Section:
     items: list = field(default_factory=list)
 
 
-def _changelist(name, **filters):
-    return reverse(f"admin:{name}_changelist") + ("?" + urlencode(filters) if filters else "")
+QUEUE = "/staff/"  # where the pages an item opens come back to
+
+
+def _listings(**filters):
+    return reverse("workbench:listings") + ("?" + urlencode(filters) if filters else "")
 
 
 def _provider_url(pk):
-    return reverse("admin:providers_provider_change", args=[pk])
+    return reverse("workbench:listing", args=[pk]) + "?" + urlencode({"next": QUEUE})
+
+
+def _renew_url(pk, kind):
+    return reverse("workbench:check-renew", args=[pk, kind]) + "?" + urlencode({"next": QUEUE})
 
 
 def _day(value):
@@ -68,8 +77,13 @@ def _reports(today):
     )
     items = [
         Item(
-            text=f"{report.get_topic_display()}: {report.provider_name}",
-            url=reverse("admin:reports_problemreport_change", args=[report.pk]),
+            text=f"{report.get_topic_display()}: "
+            + (
+                listing_label(report.provider)
+                if report.provider
+                else f"{report.provider_name} (listing deleted)"
+            ),
+            url=reverse("workbench:report", args=[report.pk]) + "?" + urlencode({"next": QUEUE}),
             detail=f"waiting {timesince(report.created_at)}"
             + (f", with {report.assigned_to}" if report.assigned_to_id else ", not assigned"),
             urgent=report.urgent,
@@ -81,7 +95,7 @@ def _reports(today):
         "Reports from the public",
         "Open reports, urgent safety concerns first, then the longest waiting.",
         reports.count(),
-        _changelist("reports_problemreport", open="yes"),
+        reverse("workbench:reports"),
         items,
     )
 
@@ -99,11 +113,11 @@ def _proposals():
         "public listing stays as it is until you approve. Renewed checks need the new "
         "certificate: they are awaiting verification.",
         proposals.count(),
-        _changelist("portal_proposedchange", status__exact="pending"),
+        reverse("workbench:proposals"),
         [
             Item(
-                f"{p.provider.name}: {len(p.changes)} change{'s' * (len(p.changes) != 1)}",
-                reverse("workbench:proposal", args=[p.pk]),
+                f"{listing_label(p.provider)}: {len(p.changes)} change{'s' * (len(p.changes) != 1)}",
+                reverse("workbench:proposal", args=[p.pk]) + "?" + urlencode({"next": QUEUE}),
                 f"waiting {timesince(p.updated_at)}"
                 + (
                     ", includes a renewed check"
@@ -124,8 +138,8 @@ def _outside_rules(today):
         "A basic check or a personal care registration is rejected, missing or long run out. "
         "The public no longer sees these; the daily run suspends them.",
         listings.count(),
-        _changelist("providers_provider", checks="outside_rules"),
-        [Item(p.name, _provider_url(p.pk)) for p in listings[:SHOWN]],
+        _listings(checks="outside_rules"),
+        [Item(listing_label(p), _provider_url(p.pk)) for p in listings[:SHOWN]],
     )
 
 
@@ -140,17 +154,28 @@ def _pending():
         "Waiting for review",
         "New listings and listings sent back for review. Check them, then publish.",
         listings.count(),
-        _changelist("providers_provider", status__exact="pending"),
+        _listings(status="pending"),
         [
             Item(
-                p.name,
+                listing_label(p),
                 _provider_url(p.pk),
                 f"waiting {timesince(p.updated_at)}"
-                + (", this email is already used by another account" if _in_use(p) else ""),
+                + (", this email is already used by another account" if _in_use(p) else "")
+                + _duplicate_words(p),
+                urgent=False,
             )
             for p in listings[:SHOWN]
         ],
     )
+
+
+def _duplicate_words(provider):
+    found = duplicates(provider)
+    if not found:
+        return ""
+    other, reasons = found[0]
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    return f". Possible duplicate of {listing_label(other)}{more}: {' and '.join(reasons)}"
 
 
 def _in_use(provider):
@@ -159,48 +184,49 @@ def _in_use(provider):
 
 
 def _grace(today):
-    listings = Provider.objects.published().in_grace(today).order_by("rules_met_until")
+    listings = (
+        Provider.objects.published()
+        .in_grace(today)
+        .order_by("rules_met_until")
+        .prefetch_related("checks")
+    )
     return Section(
         "grace",
         "In their grace period",
         "A check has run out. The listing shows a warning and will be taken down unless it is "
         "renewed.",
         listings.count(),
-        _changelist("providers_provider", checks="in_grace"),
-        [
-            Item(
-                p.name,
-                _provider_url(p.pk),
-                f"ran out on {_day(p.rules_met_until)}, taken down on "
-                f"{_day(p.rules_met_until + timedelta(days=grace_days() + 1))}",
-            )
-            for p in listings[:SHOWN]
-        ],
+        _listings(checks="in_grace"),
+        [_grace_item(p, today) for p in listings[:SHOWN]],
+    )
+
+
+def _grace_item(provider, today):
+    check = ran_out(provider, today)
+    gone = _day(provider.rules_met_until + timedelta(days=1))
+    down = _day(provider.rules_met_until + timedelta(days=grace_days() + 1))
+    if check is None:  # pragma: no cover - in grace means a check ran out
+        return Item(listing_label(provider), _provider_url(provider.pk), f"taken down on {down}")
+    return Item(
+        f"{listing_label(provider)}: {check.get_kind_display()}",
+        _renew_url(provider.pk, check.kind),
+        f"ran out on {_day(check.expires_on)}, taken down on {down}" if check.expires_on else gone,
     )
 
 
 def _expiring(today):
-    checks = (
-        Check.objects.current(today)
-        .filter(
-            kind__in=Check.BASIC_KINDS + [Check.Kind.REGISTRATION, Check.Kind.EXEMPTION],
-            expires_on__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS),
-            provider__status=Provider.Status.PUBLISHED,
-        )
-        .select_related("provider")
-        .order_by("expires_on")
-    )
+    checks = expiring_checks(today).select_related("provider").order_by("expires_on", "pk")
     return Section(
         "expiring",
         f"Checks running out in the next {EXPIRY_WINDOW_DAYS} days",
         "Ask the provider for the new one before the listing enters its grace period. Providers "
         "with an email address are reminded 30 and 7 days before.",
         checks.count(),
-        _changelist("providers_check", expires="next_30"),
+        _listings(checks="expiring"),
         [
             Item(
-                f"{c.provider.name}: {c.get_kind_display()}",
-                _provider_url(c.provider_id),
+                f"{listing_label(c.provider)}: {c.get_kind_display()}",
+                _renew_url(c.provider_id, c.kind),
                 f"runs out on {_day(c.expires_on)}",
             )
             for c in checks[:SHOWN]
@@ -216,8 +242,8 @@ def _suspended_by_rules():
         "Taken down by the daily run. They come back when the checks are verified again and "
         "you publish them.",
         listings.count(),
-        _changelist("providers_provider", checks="suspended_by_rules"),
-        [Item(p.name, _provider_url(p.pk)) for p in listings[:SHOWN]],
+        _listings(checks="suspended_by_rules"),
+        [Item(listing_label(p), _provider_url(p.pk)) for p in listings[:SHOWN]],
     )
 
 
@@ -229,6 +255,6 @@ def _review_due(today):
         "Published listings no one has reviewed in full in the last 12 months. Record a full "
         "review on the listing when you have.",
         listings.count(),
-        _changelist("providers_provider", checks="review_due"),
-        [Item(p.name, _provider_url(p.pk)) for p in listings[:SHOWN]],
+        _listings(checks="review_due"),
+        [Item(listing_label(p), _provider_url(p.pk)) for p in listings[:SHOWN]],
     )

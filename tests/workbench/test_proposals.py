@@ -27,7 +27,8 @@ def proposal(postcodes):
 def test_the_queue_lists_waiting_changes(staff_client, proposal):
     html = staff_client.get(reverse("workbench:queue")).content.decode()
     assert "Changes sent by providers" in html
-    assert "Alpha Care: 3 changes" in html
+    label = f"Alpha Care, {proposal.provider.town} (ref. {proposal.provider_id}): 3 changes"
+    assert label in html
     assert "includes a renewed check" in html
     assert reverse("workbench:proposal", args=[proposal.pk]) in html
 
