@@ -37,7 +37,10 @@ class CiwRecordForm(forms.Form):
         label="What the register says",
         choices=STATUSES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what the register says"},
+        error_messages={
+            "required": "Choose what the register says",
+            "invalid_choice": "Choose one of the answers: registered, cancelled or not found",
+        },
     )
     service_types = forms.CharField(
         label="Service types listed (optional)",
