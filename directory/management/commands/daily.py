@@ -22,7 +22,8 @@ class Command(BaseCommand):
         "publishing rules (a basic check rejected, missing, or run out for longer than the grace "
         "period), recording why; queues reminder emails to providers 30 and 7 days before a "
         "check runs out and the staff digest, then sends everything waiting in the outbox; "
-        "forgets old rate-limit counts. Safe to run again: a second run the same day changes and "
+        "forgets old rate-limit counts; harvests neighbouring councils' feeds "
+        "(harvest_neighbours). Safe to run again: a second run the same day changes and "
         "sends nothing new. Checks the CQC and Companies House registers first "
         "(sync_registers; skipped without keys). --dry-run only reports. Cron: "
         "15 0 * * * cd /srv/directory && .venv/bin/python manage.py daily"
@@ -68,6 +69,8 @@ class Command(BaseCommand):
         pruned = rate_counts_prune()
         links = shared_shortlists_prune()
         call_command("clearsessions")
+        # Neighbouring councils' feeds: one that is slow or down is skipped with the reason.
+        call_command("harvest_neighbours", stdout=self.stdout)
         self.stdout.write(
             f"Deleted {links} shared link{'s' * (links != 1)} gone for 30 days and expired sessions."
         )
