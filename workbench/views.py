@@ -118,7 +118,7 @@ def proposal(request, pk):
     if not request.user.has_perm("portal.change_proposedchange"):
         raise PermissionDenied
     found = get_object_or_404(ProposedChange.objects.select_related("provider"), pk=pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -297,7 +297,9 @@ def _action_page(request, pk, form_class, template, act, **form_kwargs):
     provider = get_object_or_404(Provider, pk=pk)
     extra = form_kwargs.pop("context", {})
     initial = {"version": provider.version, **form_kwargs.pop("initial", {})}
-    form = form_class(request.POST or None, initial=initial, **form_kwargs)
+    form = form_class(
+        request.POST if request.method == "POST" else None, initial=initial, **form_kwargs
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -458,7 +460,7 @@ def report(request, pk):
     if not request.user.has_perm("reports.view_problemreport"):
         raise PermissionDenied
     found = get_object_or_404(ProblemReport.objects.select_related("provider"), pk=pk)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if not request.user.has_perm("reports.change_problemreport"):
