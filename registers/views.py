@@ -4,19 +4,34 @@ what a register said as looked at. English only, under /staff/registers/."""
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from places.nations import WALES
 from providers.models import Provider
 
 from .forms import CiwRecordForm, SeenForm
 from .models import RegisterRecord
-from .selectors import register_panel
+from .selectors import queue_items, register_panel
 from .services import ciw_record_save, register_record_mark_seen
+
+PER_PAGE = 50
+
+
+@require_safe
+@staff_member_required
+def differences(request):
+    """Every listing the registers differ on, or could not be checked: the list behind the work
+    queue's count, most serious first."""
+    if not request.user.has_perm("providers.view_provider"):
+        raise PermissionDenied
+    number = request.GET.get("page", "")
+    page = Paginator(queue_items(), PER_PAGE).get_page(int(number) if number.isdigit() else 1)
+    return render(request, "registers/differences.html", {"page": page})
 
 
 def _back(request, provider):

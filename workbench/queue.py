@@ -11,6 +11,8 @@ from django.utils.timesince import timesince
 
 from portal.models import ProposedChange
 from providers.models import Provider, grace_days
+from registers.models import RegisterRecord
+from registers.selectors import queue_items
 from reports.models import ProblemReport
 
 from .listings import duplicates, expiring_checks, listing_label, ran_out
@@ -61,6 +63,7 @@ def work_queue(today=None):
     today = today or timezone.localdate()
     return [
         _reports(today),
+        _registers(),
         _proposals(),
         _outside_rules(today),
         _pending(),
@@ -97,6 +100,33 @@ def _reports(today):
         reports.count(),
         reverse("workbench:reports"),
         items,
+    )
+
+
+def _registers():
+    """What the nightly check of the CQC and Companies House registers found: a listing the CQC
+    no longer has registered (already taken down by the rules), a company not active, another
+    difference for an officer to decide, or a register we could not ask."""
+    waiting = queue_items()
+    return Section(
+        "registers",
+        "Differences with the registers",
+        "What the CQC or Companies House register says differs from the listing, or we could "
+        "not check last night. A CQC deregistration has already taken the listing down under "
+        "the publishing rules. Look at the register beside the listing, act on the listing, "
+        "then mark it looked at.",
+        len(waiting),
+        reverse("registers:differences"),
+        [
+            Item(
+                listing_label(record.provider),
+                _provider_url(record.provider_id) + "#register-panel",
+                words,
+                urgent=record.needs_officer
+                and record.outcome == RegisterRecord.Outcome.OFF_REGISTER,
+            )
+            for record, words in waiting[:SHOWN]
+        ],
     )
 
 

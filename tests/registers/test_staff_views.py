@@ -163,3 +163,16 @@ def test_bad_answers_are_explained(staff_client, welsh_listing, data, message):
 def test_the_ciw_form_is_only_for_listings_in_wales(staff_client, postcodes):
     english = make_provider()
     assert staff_client.get(f"/staff/registers/listings/{english.pk}/ciw/").status_code == 404
+
+
+def test_the_panel_sits_beside_the_checks_on_the_staff_listing_page(staff_client, differing):
+    url = f"/staff/listings/{differing.pk}/"
+    page = staff_client.get(url).content.decode()
+    assert page.index('id="checks"') < page.index('id="register-panel"')
+    assert "is in CO1, not the listing&#x27;s district CM1." in page
+    record = RegisterRecord.objects.get(provider=differing)
+    assert f'value="{url}#register-panel"' in page  # the form comes back here
+    response = staff_client.post(
+        f"/staff/registers/records/{record.pk}/seen/", {"next": f"{url}#register-panel"}
+    )
+    assert response["Location"] == f"{url}#register-panel"
