@@ -9,9 +9,13 @@ queued something urgent (`outbox_send_on_commit`, which sends once the response 
 An email that carries a one-time link stores only a marker (`LINK`) and which link to make: the
 link is made by the maker its app registered (`outbox_link_maker`) at the moment of sending,
 and put only into the message handed to the email backend. The stored body never holds it.
+A listing's own links (a provider's "taking new clients" buttons) work the same way without an
+account: the body holds `listing_link(kind, listing id)` markers, as many as it needs, and the
+maker registered with `outbox_listing_link_maker` makes each when sending.
 """
 
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,6 +32,8 @@ MAX_ATTEMPTS = 10
 LINK = "[[one-time link]]"
 LINK_SHOWN = "(a one-time link, made when the email is sent and never kept)"
 _link_makers = {}
+LISTING_LINK = re.compile(r"\[\[listing link:([a-z-]+):(\d+)\]\]")
+_listing_link_makers = {}
 
 
 class LinkRefused(Exception):
@@ -44,6 +50,22 @@ def outbox_link_maker(kind):
     return register
 
 
+def outbox_listing_link_maker(kind):
+    """Register `make(listing id) -> url` for a listing's links of this kind (LinkRefused stops
+    the email)."""
+
+    def register(make):
+        _listing_link_makers[kind] = make
+        return make
+
+    return register
+
+
+def listing_link(kind, pk):
+    """The marker a body holds where a listing's link of `kind` goes; made only when sending."""
+    return f"[[listing link:{kind}:{int(pk)}]]"
+
+
 def outbox_queue(*, key, to, subject, body, link_kind="", link_user=None):
     """Queue an email once per `key`; returns it, or None if that key was queued before.
     With `link_kind`, the body must hold `LINK` where the link for `link_user` goes."""
@@ -53,6 +75,8 @@ def outbox_queue(*, key, to, subject, body, link_kind="", link_user=None):
         raise ValueError(
             f"A {link_kind!r} link needs its maker, its account and {LINK} in the body"
         )
+    if unknown := {kind for kind, _ in LISTING_LINK.findall(body)} - set(_listing_link_makers):
+        raise ValueError(f"No maker for the listing links {sorted(unknown)}")
     try:
         with transaction.atomic():
             return OutboxEmail.objects.create(
@@ -70,15 +94,17 @@ def outbox_queue(*, key, to, subject, body, link_kind="", link_user=None):
 
 def shown_body(email):
     """The body as staff may see it: the link's place marked, nothing that signs anyone in."""
-    return email.body.replace(LINK, LINK_SHOWN)
+    return LISTING_LINK.sub(LINK_SHOWN, email.body.replace(LINK, LINK_SHOWN))
 
 
 def _message_body(email):
-    if not email.link_kind:
-        return email.body
+    body = email.body
     with translation.override(email.language or None):
-        url = _link_makers[email.link_kind](email.link_user)
-    return email.body.replace(LINK, url, 1)
+        if email.link_kind:
+            body = body.replace(LINK, _link_makers[email.link_kind](email.link_user), 1)
+        return LISTING_LINK.sub(
+            lambda marker: _listing_link_makers[marker[1]](int(marker[2])), body
+        )
 
 
 def outbox_send(*, keys=None, now=None, limit=500):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from places.models import Postcode, PostcodeNotFound
 from places.postcodes import InvalidPostcode, normalise
-from providers.models import Audience, Check, Provider, Service
+from providers.models import Audience, Check, NewClients, Provider, Service
 
 from .models import ProviderFigures
 
@@ -582,3 +582,26 @@ class FiguresForm(forms.ModelForm):
         if value > 100000:
             raise forms.ValidationError(gettext("Enter 100,000 hours or fewer"))
         return value
+
+
+class NewClientsLinksForm(forms.Form):
+    """Ask for the "taking new clients" links by email (no sign-in)."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("Your listing's email address, or the one you sign in with"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the right format, like name@example.com"),
+        },
+    )
+
+
+class NewClientsForm(forms.Form):
+    """The three buttons on the provider's own page: each submits one answer."""
+
+    new_clients = forms.ChoiceField(
+        choices=NewClients.choices,
+        error_messages={"required": _("Choose an answer"), "invalid_choice": _("Choose an answer")},
+    )

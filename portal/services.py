@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 
 from core.after_response import after_response
 from core.names import site_names
-from core.outbox import LINK, outbox_queue, outbox_send, outbox_send_on_commit
+from core.outbox import LINK, listing_link, outbox_queue, outbox_send, outbox_send_on_commit
 from core.ratelimit import RateLimit, rate_limit_hit
 from places.models import Postcode
-from places.nations import nation_of
+from places.nations import WALES, nation_of
 from places.postcodes import PostcodeValue
-from providers.models import Audience, Check, Provider, Service
+from providers.models import AVAILABILITY_DAYS, Audience, Check, NewClients, Provider, Service
 
 from .models import Application, Owner, ProposedChange, ProviderFigures, is_staff_account
 from .regulation import registration_advice
@@ -483,3 +483,130 @@ def figures_save(*, provider, people_supported, hours_a_week):
         defaults={"people_supported": people_supported, "hours_a_week": hours_a_week},
     )
     return figures
+
+
+# Taking new clients: the provider's own answer, by link or from their own page ---------------------
+
+NEW_CLIENTS_PER_ADDRESS = RateLimit("new-clients-address", limit=1, window=timedelta(minutes=5))
+NEW_CLIENTS_PER_CLIENT = RateLimit("new-clients-client", limit=20, window=timedelta(hours=1))
+
+
+def new_clients_emails_queue(*, today=None):
+    """The monthly question: queue an email with the three links to each published listing whose
+    answer was last confirmed NEW_CLIENTS_ASK_DAYS or more ago (or never), once a calendar month.
+    Called by the daily run; returns the emails queued."""
+    today = today or timezone.localdate()
+    since = timezone.now() - timedelta(days=settings.NEW_CLIENTS_ASK_DAYS)
+    due = Provider.objects.published().filter(
+        Q(new_clients_confirmed_at__isnull=True) | Q(new_clients_confirmed_at__lte=since)
+    )
+    queued = []
+    for provider in due.order_by("pk").iterator():
+        email = new_clients_email_queue(
+            provider=provider, key=f"new-clients:{provider.pk}:{today:%Y-%m}"
+        )
+        if email:
+            queued.append(email)
+    return queued
+
+
+def _new_clients_address(provider):
+    """Where a listing's question goes: its public email, else its owner's account."""
+    if provider.email:
+        return provider.email
+    owner = Owner.objects.filter(provider=provider, user__is_active=True).select_related("user")
+    return next((o.user.email for o in owner if may_use_links(o.user) and o.user.email), "")
+
+
+def new_clients_email_queue(*, provider, key):
+    """Queue the email with the listing's three single-purpose links (made only when it is sent,
+    never stored: `portal.tokens`). In Wales, in Welsh first and then English."""
+    languages = [settings.LANGUAGE_CODE]
+    if settings.WELSH and provider.nation == WALES:
+        languages = ["cy", settings.LANGUAGE_CODE]
+    parts = [_new_clients_email(provider, language) for language in languages]
+    return outbox_queue(
+        key=key,
+        to=_new_clients_address(provider),
+        subject=" / ".join(subject for subject, _body in parts),
+        body="\n----------\n\n".join(body for _subject, body in parts),
+    )
+
+
+def _new_clients_email(provider, language):
+    from .tokens import NEW_CLIENTS_LINKS
+
+    with translation.override(language):
+        council = site_names()["COUNCIL_NAME"]
+        answers = [
+            (NewClients(answer).label, listing_link(kind, provider.pk))
+            for answer, kind in NEW_CLIENTS_LINKS.items()
+        ]
+        subject = _("Are you taking new clients? One tap to tell people")
+        body = "\n\n".join(
+            [
+                _("Dear %(person)s,") % {"person": provider.contact_name or provider.name},
+                _(
+                    "People looking for help see beside %(name)s whether you are taking new "
+                    "clients, as you last told us. Your answer shows for %(days)s days; after "
+                    "that it says \u201cNot confirmed recently\u201d."
+                )
+                % {"name": provider.name, "days": AVAILABILITY_DAYS},
+                _(
+                    "Choose the link that is true today. It opens a page with one Confirm button. "
+                    "You do not need to sign in, and the council does not need to approve it."
+                ),
+                *(f"{label}:\n{link}" for label, link in answers),
+                _(
+                    "The links work once and for %(days)s days. They can only say whether you are "
+                    "taking new clients, and only for this listing. You can also change your "
+                    "answer on your own page: %(url)s"
+                )
+                % {
+                    "days": settings.NEW_CLIENTS_LINK_DAYS,
+                    "url": settings.SITE_URL + reverse("portal:listing"),
+                },
+                council,
+            ]
+        )
+    return subject, body + "\n"
+
+
+def new_clients_links_request(*, email, client_key):
+    """Someone asked for the links by email address. Counts the client's requests (False once
+    over its limit); the rest happens after the response, so whether the address belongs to a
+    listing takes no longer to answer either way and is never told."""
+    if not rate_limit_hit(rule=NEW_CLIENTS_PER_CLIENT, client_key=client_key):
+        return False
+    email, language = email.strip().lower(), translation.get_language()
+
+    def send():
+        with translation.override(language):
+            new_clients_links_send(email=email)
+
+    after_response(send)
+    return True
+
+
+def new_clients_links_send(*, email):
+    """Email the links to every listing with this public address or managed by this account: at
+    most one email an address every few minutes, however many ask."""
+    address_key = salted_hmac("portal.new-clients", email).hexdigest()
+    if not rate_limit_hit(rule=NEW_CLIENTS_PER_ADDRESS, client_key=address_key):
+        return []
+    user = account_for_email(email)
+    listings = Provider.objects.exclude(status=Provider.Status.ARCHIVED).filter(
+        Q(email__iexact=email) | Q(owners__user=user) if user else Q(email__iexact=email)
+    )
+    queued = []
+    with transaction.atomic():
+        for provider in listings.distinct().order_by("pk"):
+            sent = new_clients_email_queue(
+                provider=provider,
+                key=f"new-clients-asked:{provider.pk}:{timezone.now().timestamp()}",
+            )
+            if sent:
+                queued.append(sent)
+    if queued:
+        outbox_send(keys=[email.key for email in queued])
+    return queued

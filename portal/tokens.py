@@ -11,14 +11,20 @@ email is sent, and again when it is used, so an address shared with a staff acco
 made staff later, never signs in without its password.
 """
 
+from datetime import timedelta
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core import signing
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
-from core.outbox import LinkRefused, outbox_link_maker
+from core.outbox import LinkRefused, outbox_link_maker, outbox_listing_link_maker
+from providers.models import NEW_CLIENTS_CODES, NewClients, Provider, new_clients_code
+from providers.services import new_clients_stamp
 
 from .models import Owner, is_staff_account
 
@@ -100,3 +106,85 @@ def _sign_in(user):
 @outbox_link_maker("invite")
 def _invite(user):
     return link_url(user, "invite")
+
+
+# "Taking new clients" links ------------------------------------------------------------------------
+#
+# A provider says whether they are taking new clients with one of three links from an email, with
+# no sign-in. Each link is signed (Django's signing, its own salt) and names one listing, one
+# answer and the listing's last confirmation when it was made: it can record only that answer for
+# that listing, once (any confirmation since uses it up), and only for NEW_CLIENTS_LINK_DAYS. It
+# never signs anyone in. Opening it shows a page with one Confirm button: a mail scanner that
+# follows links changes nothing.
+
+NEW_CLIENTS_SALT = "portal.tokens.new-clients"
+NEW_CLIENTS_LINKS = {  # the outbox's link kinds, by answer
+    NewClients.TAKING: "new-clients-taking",
+    NewClients.WAITING_LIST: "new-clients-waiting-list",
+    NewClients.FULL: "new-clients-full",
+}
+MAX_NEW_CLIENTS_TOKEN_LENGTH = 200
+
+
+class NewClientsLinkInvalid(Exception):
+    """Not a link we made: altered, cut short or made with another key."""
+
+
+class NewClientsLinkExpired(Exception):
+    """A link we made, but older than NEW_CLIENTS_LINK_DAYS."""
+
+
+class NewClientsLink(NamedTuple):
+    provider: Provider
+    new_clients: str  # a NewClients value
+    seen: int  # the listing's confirmation stamp when the link was made (`new_clients_stamp`)
+
+
+def new_clients_token(provider, new_clients):
+    payload = {
+        "p": provider.pk,
+        "s": new_clients_code(new_clients),
+        "c": new_clients_stamp(provider.new_clients_confirmed_at),
+    }
+    return signing.dumps(payload, salt=NEW_CLIENTS_SALT)
+
+
+def new_clients_url(provider, new_clients):
+    """The link's address, in the active language. Made only while its email is being sent."""
+    token = new_clients_token(provider, new_clients)
+    return settings.SITE_URL + reverse("portal:new-clients-link", args=[token])
+
+
+def new_clients_link(token):
+    """What a link may do: NewClientsLink, or NewClientsLinkInvalid / NewClientsLinkExpired.
+    Provider.DoesNotExist if its listing has been deleted."""
+    if not isinstance(token, str) or len(token) > MAX_NEW_CLIENTS_TOKEN_LENGTH:
+        raise NewClientsLinkInvalid
+    max_age = timedelta(days=settings.NEW_CLIENTS_LINK_DAYS)
+    try:
+        payload = signing.loads(token, salt=NEW_CLIENTS_SALT, max_age=max_age)
+    except signing.SignatureExpired as expired:
+        raise NewClientsLinkExpired from expired
+    except (signing.BadSignature, ValueError, UnicodeDecodeError) as bad:
+        raise NewClientsLinkInvalid from bad
+    try:
+        pk, code, seen = int(payload["p"]), int(payload["s"]), int(payload["c"])
+    except (TypeError, KeyError, ValueError) as bad:
+        raise NewClientsLinkInvalid from bad
+    if not 0 < code < len(NEW_CLIENTS_CODES) or not 0 < pk < 2**63:
+        raise NewClientsLinkInvalid
+    return NewClientsLink(Provider.objects.get(pk=pk), NEW_CLIENTS_CODES[code], seen)
+
+
+def _new_clients_maker(new_clients):
+    def make(pk):
+        provider = Provider.objects.filter(pk=pk).first()
+        if provider is None:
+            raise LinkRefused("the listing no longer exists")
+        return new_clients_url(provider, new_clients)
+
+    return make
+
+
+for _answer, _kind in NEW_CLIENTS_LINKS.items():
+    outbox_listing_link_maker(_kind)(_new_clients_maker(_answer))

@@ -23,4 +23,7 @@ urlpatterns = [
     path("your-listing/renewal/", views.renewal, name="renewal"),
     path("your-listing/withdraw/", views.withdraw, name="withdraw"),
     path("your-listing/figures/", views.figures, name="figures"),
+    path("your-listing/new-clients/", views.new_clients, name="new-clients"),
+    path("new-clients/", views.new_clients_ask, name="new-clients-ask"),
+    path("new-clients/<str:token>/", views.new_clients_link, name="new-clients-link"),
 ]

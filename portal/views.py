@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.clients import request_client_key
 from core.ratelimit import rate_limit_hit
-from providers.models import Check
+from providers.models import Check, NewClients, NewClientsVia, Provider
+from providers.services import NewClientsLinkUsed, new_clients_stamp, provider_new_clients_set
 
 from . import forms
 from .access import listing_required, owned_listing
@@ -33,12 +34,14 @@ from .services import (
     ProposalConflict,
     _nation,
     application_submit,
+    new_clients_links_request,
     proposal_save,
     proposal_withdraw,
     sign_in_link_request,
 )
 from .services import figures_save as save_figures
-from .tokens import user_for_link
+from .tokens import NewClientsLinkExpired, NewClientsLinkInvalid, user_for_link
+from .tokens import new_clients_link as new_clients_link_for
 
 SESSION_KEY = "application"
 STEP_NAMES = list(forms.STEPS)
@@ -340,6 +343,8 @@ def _listing_page(request, provider, *, status=200, **forms_shown):
         context["figures_form"] = forms.FiguresForm(instance=figures)
     context.setdefault("renewal_form", forms.RenewalForm(kinds=renewable_checks(provider)))
     context["renewable"] = renewable_checks(provider)
+    context.setdefault("new_clients_form", forms.NewClientsForm())
+    context["new_clients_choices"] = NewClients.choices
     return _private(render(request, "portal/listing.html", context, status=status))
 
 
@@ -461,3 +466,122 @@ def figures(request):
             )
         return redirect(reverse("portal:listing") + "#figures")
     return _listing_page(request, provider, status=400, figures_form=form)
+
+
+# Taking new clients: the provider's own answer, by link or from their own page ---------------------
+
+
+def _new_clients_problem(request, title, paragraph, status):
+    response = render(
+        request,
+        "portal/new_clients_problem.html",
+        {"title": title, "paragraphs": [paragraph]},
+        status=status,
+    )
+    response.headers["Referrer-Policy"] = "same-origin"  # the token stays on this site
+    return _private(response)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_clients_link(request, token):
+    """A single-purpose link from the monthly email. GET shows the answer and one Confirm button
+    and changes nothing (mail scanners open links); only the POST records it. No sign-in."""
+    try:
+        link = new_clients_link_for(token)
+    except NewClientsLinkExpired:
+        return _new_clients_problem(
+            request,
+            _("This link has run out"),
+            _(
+                "Links about new clients work for %(days)s days. Ask for new links, or change your "
+                "answer on your own page."
+            )
+            % {"days": settings.NEW_CLIENTS_LINK_DAYS},
+            410,
+        )
+    except (NewClientsLinkInvalid, Provider.DoesNotExist):
+        return _new_clients_problem(
+            request,
+            _("This link does not work"),
+            _(
+                "It may have been cut short or changed when it was copied. Open it from the email "
+                "again, or ask for new links."
+            ),
+            400,
+        )
+    provider, answer = link.provider, NewClients(link.new_clients)
+    if new_clients_stamp(provider.new_clients_confirmed_at) != link.seen:
+        return _new_clients_used(request, provider)
+    if request.method == "POST":
+        try:
+            provider_new_clients_set(
+                provider=provider, new_clients=answer, via=NewClientsVia.LINK, seen=link.seen
+            )
+        except NewClientsLinkUsed:
+            return _new_clients_used(request, provider)
+        response = render(
+            request, "portal/new_clients_done.html", {"provider": provider, "answer": answer}
+        )
+    else:
+        response = render(
+            request, "portal/new_clients_confirm.html", {"provider": provider, "answer": answer}
+        )
+    response.headers["Referrer-Policy"] = "same-origin"
+    return _private(response)
+
+
+def _new_clients_used(request, provider):
+    shown = provider.new_clients_public()
+    return _new_clients_problem(
+        request,
+        _("This link has already been used"),
+        _(
+            "Each link works once. %(name)s now shows: %(answer)s. To change it, ask for new links "
+            "or use your own page."
+        )
+        % {"name": provider.name, "answer": shown.words},
+        410,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_clients_ask(request):
+    """Ask for the three links by email: the same answer whether or not the address has a
+    listing."""
+    form = forms.NewClientsLinksForm(request.POST or None)
+    if request.method != "POST":
+        return _private(render(request, "portal/new_clients_ask.html", {"form": form}))
+    if not form.is_valid():
+        return _private(render(request, "portal/new_clients_ask.html", {"form": form}, status=400))
+    if not new_clients_links_request(
+        email=form.cleaned_data["email"], client_key=request_client_key(request)
+    ):
+        return _private(
+            render(
+                request,
+                "portal/problem.html",
+                {
+                    "title": _("You have asked for a lot of links"),
+                    "paragraphs": [_("Wait an hour, then ask again.")],
+                },
+                status=429,
+            )
+        )
+    context = {"email": form.cleaned_data["email"], "days": settings.NEW_CLIENTS_LINK_DAYS}
+    return _private(render(request, "portal/new_clients_sent.html", context))
+
+
+@listing_required
+@require_POST
+def new_clients(request):
+    """The same three answers on the provider's own page: their word, recorded at once."""
+    provider = owned_listing(request)
+    form = forms.NewClientsForm(request.POST)
+    if not form.is_valid():
+        return _listing_page(request, provider, status=400, new_clients_form=form)
+    provider_new_clients_set(
+        provider=provider,
+        new_clients=form.cleaned_data["new_clients"],
+        via=NewClientsVia.ACCOUNT,
+    )
+    return redirect(reverse("portal:listing") + "#new-clients")

@@ -1,5 +1,6 @@
 import uuid
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -117,6 +118,49 @@ def sector_centre(sector):
     """(latitude, longitude) of a postcode sector's centre, or (None, None)."""
     found = PostcodeArea.objects.filter(code=sector).values_list("latitude", "longitude").first()
     return found or (None, None)
+
+
+class NewClients(models.TextChoices):
+    """What a provider says about taking on new clients (`Provider.new_clients`)."""
+
+    TAKING = "taking", _("Taking new clients")
+    WAITING_LIST = "waiting_list", _("Waiting list")
+    FULL = "full", _("Not taking new clients")
+
+
+class NewClientsVia(models.TextChoices):
+    """How the provider last told us: the statement is always theirs."""
+
+    LINK = "link", _("a link emailed to them")
+    ACCOUNT = "account", _("their own page")
+
+
+# Confirmed longer ago than this, an answer is never shown as current: "Not confirmed recently".
+AVAILABILITY_DAYS = 45
+# `new_clients_state` codes, by index: 0 not confirmed recently (or never said).
+NEW_CLIENTS_CODES = ("", NewClients.TAKING, NewClients.WAITING_LIST, NewClients.FULL)
+NEW_CLIENTS_UNCONFIRMED = "unconfirmed"
+
+
+def new_clients_code(new_clients):
+    """A `Provider.new_clients` value as its code in NEW_CLIENTS_CODES (0 for none)."""
+    return NEW_CLIENTS_CODES.index(new_clients) if new_clients in NEW_CLIENTS_CODES else 0
+
+
+def new_clients_state(code, confirmed_day, today):
+    """The public answer on `today`: the code said (NEW_CLIENTS_CODES) while it was confirmed
+    within AVAILABILITY_DAYS of `today` (`confirmed_day` a day number, `date.toordinal()`), else 0,
+    "not confirmed recently". The one rule for cards, popups, profiles, the shortlist, search and
+    open data; plain arithmetic, so it answers for numpy columns just as for one listing."""
+    return code * (confirmed_day >= today.toordinal() - AVAILABILITY_DAYS)
+
+
+class NewClientsShown(NamedTuple):
+    """What the public is told about new clients on one day (`Provider.new_clients_public`)."""
+
+    state: str  # a NewClients value, or NEW_CLIENTS_UNCONFIRMED
+    words: str
+    confirmed_on: date | None  # only while current: an old answer's date is never shown with it
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -344,6 +388,19 @@ class Provider(models.Model):
         "so a page saved from an out-of-date copy is refused instead of undoing someone's work",
     )
 
+    # Whether the provider is taking new clients: their own statement, confirmed by them (an
+    # emailed single-purpose link or their own page), never approved by staff. Shown only while
+    # confirmed within AVAILABILITY_DAYS; after that as "Not confirmed recently" (`new_clients_state`).
+    new_clients = models.CharField(
+        _("new clients"), max_length=12, choices=NewClients.choices, blank=True, default=""
+    )
+    new_clients_confirmed_at = models.DateTimeField(
+        _("new clients confirmed"), null=True, blank=True, editable=False
+    )
+    new_clients_via = models.CharField(
+        max_length=8, choices=NewClientsVia.choices, blank=True, default="", editable=False
+    )
+
     objects = ProviderQuerySet.as_manager()
     public_objects = PublicProviderManager()
 
@@ -369,6 +426,15 @@ class Provider(models.Model):
                 | Q(hourly_rate_max__isnull=True)
                 | Q(hourly_rate_min__lte=models.F("hourly_rate_max")),
                 name="rate_min_not_above_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_clients__in=["", *NewClients.values]),
+                name="new_clients_is_a_choice",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_clients="", new_clients_confirmed_at__isnull=True)
+                | (~Q(new_clients="") & Q(new_clients_confirmed_at__isnull=False)),
+                name="new_clients_has_its_date",
             ),
         ]
 
@@ -497,6 +563,26 @@ class Provider(models.Model):
     @property
     def language_list(self):
         return [name.strip() for name in self.languages.split(",") if name.strip()]
+
+    def new_clients_public(self, today=None):
+        """Whether they are taking new clients, as the public may be told on `today`
+        (`new_clients_state`): the provider's answer while confirmed recently, otherwise "Not
+        confirmed recently", never the old answer."""
+        today = today or timezone.localdate()
+        confirmed = self.new_clients_confirmed_at
+        day = timezone.localdate(confirmed) if confirmed else None
+        code = new_clients_state(
+            new_clients_code(self.new_clients), day.toordinal() if day else -1, today
+        )
+        if not code:
+            return NewClientsShown(NEW_CLIENTS_UNCONFIRMED, gettext("Not confirmed recently"), None)
+        state = NewClients(NEW_CLIENTS_CODES[code])
+        return NewClientsShown(state.value, str(state.label), day)
+
+    @property
+    def new_clients_shown(self):
+        """`new_clients_public` for today, for templates."""
+        return self.new_clients_public()
 
     def clean(self):
         errors = {}

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import Check, Provider, StatusChange, grace_days, works_alone
+from .models import Check, NewClients, Provider, StatusChange, grace_days, works_alone
 
 
 class PublishingRefused(Exception):
@@ -153,3 +153,45 @@ def listings_apply_rules(*, today=None, by=None, providers=None):
         ):
             changes.append(change)
     return changes
+
+
+class NewClientsLinkUsed(Exception):
+    """The listing's answer has changed since the link was made: that link has been used."""
+
+
+@transaction.atomic
+def provider_new_clients_set(*, provider, new_clients, via, seen=None, now=None):
+    """Record the provider's own statement about taking new clients, as confirmed now.
+
+    Not a change staff approve: it is the provider's word, shown as theirs and dated. Saved on
+    the listing (so audited, and moving its version: searches, cards and maps show it at once).
+    `seen` is the confirmation stamp a single-purpose link was made with (`new_clients_stamp`; None
+    from the provider's own page, which needs no such check): if the listing has been confirmed
+    since, the link has done its one thing and NewClientsLinkUsed is raised, changing nothing. The row is locked, so two taps of one link at
+    once cannot both count.
+    """
+    if new_clients not in NewClients.values:
+        raise ValueError(f"Not an answer about new clients: {new_clients!r}")
+    locked = Provider.objects.select_for_update().get(pk=provider.pk)
+    if seen is not None and new_clients_stamp(locked.new_clients_confirmed_at) != seen:
+        raise NewClientsLinkUsed(locked)
+    locked.new_clients = new_clients
+    locked.new_clients_confirmed_at = now or timezone.now()
+    locked.new_clients_via = via
+    locked.save(
+        update_fields=[
+            "new_clients",
+            "new_clients_confirmed_at",
+            "new_clients_via",
+            "updated_at",
+            "version",
+        ]
+    )  # a save: audited, and the directory's version moves when it commits
+    for field in ("new_clients", "new_clients_confirmed_at", "new_clients_via", "version"):
+        setattr(provider, field, getattr(locked, field))
+    return locked
+
+
+def new_clients_stamp(moment):
+    """A confirmation time as whole seconds since the epoch (0 for none): what a link carries."""
+    return int(moment.timestamp()) if moment else 0
