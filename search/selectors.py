@@ -64,6 +64,10 @@ class ResultsPage:
     parts: list  # its HTML cut at each button's marker: text, provider id, text, provider id...
     names: dict  # provider id (text): name, for the buttons' hidden labels
     outward: str  # the postcode district searched, for the weekly counts ("" for a place name)
+    # The place searched, for neighbouring councils' services that cover it (neighbours).
+    label: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
 
     def html(self, button):
         """The page with `button(provider id, name)` in place of each marker."""
@@ -176,7 +180,15 @@ def _build(query, location, snapshot, today):
     else:
         title = _("Care and support near %(place)s") % {"place": location.label}
     names = {str(card.pk): card.name for card in page.object_list}
-    return ResultsPage(title, TOGGLE.split(body), names, location.outward)
+    return ResultsPage(
+        title,
+        TOGGLE.split(body),
+        names,
+        location.outward,
+        location.label,
+        location.latitude,
+        location.longitude,
+    )
 
 
 def quick_filters(location, filterset, facets, sort):

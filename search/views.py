@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from neighbours.selectors import section_html
 from places.models import PostcodeArea
 from places.postcodes import SECTOR
 from shortlist.session import SessionShortlist
@@ -29,7 +30,14 @@ def results(request):
     if "page" not in request.GET:  # a search, not the next page of one
         search_count_add(outward=page.outward)
     toggles = Toggles(request, frozenset(SessionShortlist(request.session).ids()))
-    context = {"title": page.title, "body": page.html(toggles.html)}
+    context = {
+        "title": page.title,
+        "body": page.html(toggles.html),
+        # Apart from ours and read afresh: they change with each harvest, not with our listings.
+        "neighbours": section_html(
+            latitude=page.latitude, longitude=page.longitude, outward=page.outward, label=page.label
+        ),
+    }
     return render(request, "search/results.html", context)
 
 
