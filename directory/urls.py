@@ -6,6 +6,7 @@ from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
 
 from opendata import views as opendata_views
+from search import embed as search_embed
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -30,6 +31,8 @@ public = [
     path("shortlist/", include("shortlist.urls")),
     path("report/", include("reports.urls")),
     path("for-providers/", include("portal.urls")),
+    # The search box and results for other sites' iframes (EMBED_ALLOWED_ORIGINS may frame it).
+    path("embed/", search_embed.embed, name="embed"),
     path("open-data/", opendata_views.page, name="open-data"),
     path("open-data/listings.csv", opendata_views.listings_csv, name="open-data-csv"),
     # The scripts' words in the page's language (gettext() in static/js/).
