@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.names import site_names
 from core.outbox import outbox_queue
 from places.nations import WALES
+from portal.services import new_clients_emails_queue
 from providers.models import Check, Provider, grace_days
 
 from .queue import work_queue
@@ -24,9 +25,11 @@ def _day(value):
 
 
 def reminders_queue(*, today=None):
-    """Queue today's reminders to providers and the staff digest; returns the emails queued."""
+    """Queue today's reminders to providers (checks running out, and the monthly question about
+    taking new clients) and the staff digest; returns the emails queued."""
     today = today or timezone.localdate()
     queued = [email for email in _expiry_reminders(today) if email]
+    queued += new_clients_emails_queue(today=today)
     queued.append(_digest(today))
     return [email for email in queued if email]
 

@@ -171,3 +171,16 @@ def test_a_deleted_listing_link_is_refused(client, postcodes):
     path = link_for(provider, "taking")
     Provider.objects.filter(pk=provider.pk).delete()
     assert client.post(path).status_code == 400
+
+
+def test_the_daily_run_asks_each_month(postcodes, provider_a, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("daily", stdout=StringIO())
+    call_command("daily", stdout=StringIO())  # the same month again: nothing new
+    asked = [m for m in mail.outbox if m.to == ["alpha@example.org"] and "new clients" in m.subject]
+    assert len(asked) == 1
+    assert len(LINK.findall(asked[0].body)) == 3

@@ -11,10 +11,12 @@ from django.urls import reverse
 
 from core.models import OutboxEmail
 from core.outbox import outbox_queue, outbox_send
+from providers.services import provider_new_clients_set
 
 from ..factories import add_check, make_provider
 
 FAILING = "tests.workbench.failing_backend.FailingBackend"
+CHECKS = "runs out on"  # in a reminder's subject (not the monthly question about new clients)
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +38,7 @@ def test_providers_hear_30_and_7_days_before_a_check_runs_out(postcodes, today, 
     make_provider(name="No email", email="")  # nothing to send to: nothing queued
     daily()
     daily()  # the same day again: nothing new
-    to_provider = [m for m in mail.outbox if m.to == ["ruth@example.org"]]
+    to_provider = [m for m in mail.outbox if m.to == ["ruth@example.org"] and CHECKS in m.subject]
     assert len(to_provider) == 1
     assert "public liability insurance runs out on" in to_provider[0].subject
     assert "will be taken down on" in to_provider[0].body
@@ -44,7 +46,7 @@ def test_providers_hear_30_and_7_days_before_a_check_runs_out(postcodes, today, 
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: later)
     daily()
     daily()
-    to_provider = [m for m in mail.outbox if m.to == ["ruth@example.org"]]
+    to_provider = [m for m in mail.outbox if m.to == ["ruth@example.org"] and CHECKS in m.subject]
     assert len(to_provider) == 2  # the 7-day reminder, once
 
 
@@ -52,7 +54,7 @@ def test_providers_in_wales_hear_in_welsh_then_english(postcodes, today):
     provider = make_provider(name="Gofal Mold", base_postcode="CH7 1DA", email="mair@example.org")
     add_check(provider, "dbs", expires_on=today + timedelta(days=7))
     daily()
-    (email,) = [m for m in mail.outbox if m.to == ["mair@example.org"]]
+    (email,) = [m for m in mail.outbox if m.to == ["mair@example.org"] and CHECKS in m.subject]
     welsh, english = email.body.split("----------")
     assert "Annwyl" in welsh and "Dear" in english
     assert email.subject.index("yn dod i ben") < email.subject.index("runs out on")
@@ -111,5 +113,7 @@ def test_the_daily_command_says_what_it_sent_and_what_waits(postcodes, settings,
     settings.EMAIL_BACKEND = FAILING
     provider = make_provider(name="Reminded", email="ruth@example.org")
     add_check(provider, "dbs", expires_on=today + timedelta(days=5))
+    # Confirmed just now, so not asked about new clients this month.
+    provider_new_clients_set(provider=provider, new_clients="taking", via="account")
     out = daily()
     assert "queued 2 emails, sent 0, 2 waiting to be tried again" in out
