@@ -236,7 +236,7 @@ def _listing_context(request, provider, **extra):
     today = timezone.localdate()
     context = {
         "provider": provider,
-        "label": listing_label(provider),
+        "listing_name": listing_label(provider),
         "cards": check_cards(provider, today),
         "application": application,
         "stage": applicant_stage(application) if application else None,
@@ -317,7 +317,7 @@ def _action_page(request, pk, form_class, template, act, **form_kwargs):
                 return redirect(_next(request))
     context = {
         "provider": provider,
-        "label": listing_label(provider),
+        "listing_name": listing_label(provider),
         "form": form,
         "next": _next(request),
         "today": timezone.localdate(),
@@ -479,7 +479,7 @@ def report(request, pk):
     context = {
         "report": found,
         "form": form,
-        "label": listing_label(found.provider) if found.provider else found.provider_name,
+        "listing_name": listing_label(found.provider) if found.provider else found.provider_name,
         "next": _next(request),
     }
     return render(request, "workbench/report.html", context, status=status)

@@ -40,6 +40,8 @@ def test_the_form_shows_the_check_and_what_is_on_record(staff_client, expiring):
     html = response.content.decode()
     assert "Record a renewal: Public liability insurance" in html
     assert "OLD-1" in html and "Renew Me, Chelmsford (ref. " in html
+    for label in ["New expiry date", "Reference", "Date you saw the new certificate"]:
+        assert f'">{label}</label>' in html
 
 
 def test_renewing_from_the_queue_returns_to_the_queue(staff_client, expiring, staff_user, today):
