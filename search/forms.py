@@ -123,6 +123,8 @@ FEATURE_CHOICES = [
     ("checks", _("All four basic checks current")),
     ("registered", _("Registered with the care regulator (CQC or CIW)")),
     ("welsh", _("Welsh spoken")),
+    # The provider's own answer, confirmed in the last 45 days (`providers.models.new_clients_state`).
+    ("taking", _("Taking new clients")),
 ]
 WHEN_CHOICES = [
     ("weekdays", _("Weekdays")),

@@ -388,9 +388,12 @@ def map_data(location, snapshot, rows, distance_sq, today):
     the state of each of its checks worked out by the rules the cards use (`check_state`).
 
     Compact, because a city search can have thousands: each area, date and cost once, then each
-    provider as [area, name, slug, state, cost, Direct Payments (1 or 0), checks, taken down on],
-    its checks as [check, state, date] (the indexes of `checks` and `dates`, -1 for no date) and
-    the last a date's index or -1. Static/js/results-map.js reads it.
+    provider as [area, name, slug, state, cost, Direct Payments (1 or 0), checks, taken down on,
+    new clients, confirmed on], its checks as [check, state, date] (the indexes of `checks` and
+    `dates`, -1 for no date), taken down on a date's index or -1, new clients its
+    `new_clients_state` on the day (0 not confirmed recently, 1 taking, 2 waiting list, 3 not
+    taking) and confirmed on a date's index while that answer is current, else -1 (an old answer's
+    date is never sent). Static/js/results-map.js reads it.
     """
     areas, points = snapshot.map_points(rows, today)
     dates, costs = {}, {}
@@ -414,6 +417,8 @@ def map_data(location, snapshot, rows, distance_sq, today):
             int(point.direct_payments),
             [[kind, state, day(until)] for kind, state, until in point.checks],
             day(point.rules_until + grace) if point.state == 0 else -1,
+            point.new_clients,
+            day(point.new_clients_day) if point.new_clients else -1,
         ]
         for point in points
     ]
@@ -462,6 +467,15 @@ def map_words():
         "cost": _("Cost"),
         "basedIn": _("Based in %(area)s"),  # as on the cards
         "basedAway": _("Based in %(area)s, %(distance)s away"),
+        # As the cards say it (providers/_new_clients.html), by `new_clients_state`.
+        "newClientsLabel": _("New clients"),
+        "newClients": [
+            _("Not confirmed recently"),
+            _("Taking new clients"),
+            _("Waiting list"),
+            _("Not taking new clients"),
+        ],
+        "newClientsSaid": _("The provider told us on %(date)s"),
     }
 
 

@@ -45,6 +45,8 @@ from providers.models import (
     area_label,
     check_state,
     grace_days,
+    new_clients_code,
+    new_clients_state,
     public_checks_until,
     works_alone,
 )
@@ -55,6 +57,10 @@ CHUNK = 5000
 GROUPS = ("category", "service", "audience")  # any ticked option in one of these may match
 NEVER = -1  # the day number stored for "no date"
 NO_ROWS = np.array([], np.int64)
+# Within a distance band, by `new_clients_state` (0 not confirmed recently, 1 taking new clients,
+# 2 waiting list, 3 not taking): those taking new clients first, a waiting list next, then those
+# who have not said lately, and those who said they are full last.
+NEW_CLIENTS_RANK = np.array([2, 0, 1, 3], np.int8)
 BAND_COLUMNS = ("latitude", "longitude", "reach_sq")  # kept in latitude order beside the index
 # The checks a listing's state is read from (`public_checks_until`), by their index on the map:
 # the four basic ones in every row of `check_until`, and one of the last two for personal care.
@@ -74,6 +80,8 @@ ROW_COLUMNS = (
     "rules_until",
     "registered_until",
     "last_checked",
+    "new_clients",
+    "new_clients_day",
     "area_of_row",
     "pk",
     "alive",
@@ -88,7 +96,7 @@ class Filters:
     service: frozenset[str] = frozenset()
     audience: frozenset[str] = frozenset()
     cost: str = ""  # "free" or a maximum hourly rate in pounds
-    feature: frozenset[str] = frozenset()  # "direct_payments", "checks", "registered"
+    feature: frozenset[str] = frozenset()  # "direct_payments", "checks", "registered", "taking"
     when: frozenset[str] = frozenset()
 
     @classmethod
@@ -131,6 +139,8 @@ class MapPoint(NamedTuple):
     direct_payments: bool
     checks: tuple  # (index in MAP_CHECKS, `check_state`, the last day it counts), in order
     rules_until: int  # the last day before any grace period, as a day number
+    new_clients: int  # `new_clients_state` on the day: 0 not confirmed recently, 1 taking...
+    new_clients_day: int  # the day they confirmed it, as a day number (NEVER for none)
 
 
 class Hit(NamedTuple):
@@ -265,6 +275,9 @@ class Snapshot:
             "rules_until": column("rules_until", np.int64),
             "registered_until": _days(p["registered_until"] for p in providers),
             "last_checked": _days(p["last_checked_on"] for p in providers),
+            # What the provider said about new clients, and the day they last confirmed it.
+            "new_clients": column("new_clients_code", np.int8),
+            "new_clients_day": column("new_clients_day", np.int64),
             "area_of_row": np.array([self._area(p) for p in providers], np.int64),
             "pk": np.array([p["pk"] for p in providers], np.int64),
         }
@@ -469,6 +482,8 @@ class Snapshot:
             return self.checks_until[rows] >= today.toordinal()
         if flag == "registered":
             return self.registered_until[rows] >= today.toordinal()
+        if flag == "taking":
+            return self.new_clients_states(rows, today) == 1
         return self.flags[flag][rows]
 
     def _matches(self, rows, filters, today):
@@ -528,16 +543,23 @@ class Snapshot:
             keys = (name, distance, -self.last_checked[rows])
         else:
             # Nearest first by the distance its card shows ("about 3 miles"); within that, a
-            # listing in its grace period after every listing with all its checks current.
+            # listing in its grace period after every listing with all its checks current; then
+            # those taking new clients first (`NEW_CLIENTS_RANK`); then the exact distance.
             band = geo.whole_miles(np.sqrt(distance) * geo.MILES_PER_DEGREE)
             in_grace = self.states(rows, today) == 0
-            keys = (name, distance, in_grace, band)
+            taking = NEW_CLIENTS_RANK[self.new_clients_states(rows, today)]
+            keys = (name, distance, taking, in_grace, band)
         return Ordered(rows, keys)  # the last key first, as for np.lexsort
 
     def states(self, rows, today):
         """Each row's state on `today` (`check_state`): 0 in its grace period, 1 a check runs
         out soon, 2 every check current."""
         return check_state(self.rules_until[rows], today)
+
+    def new_clients_states(self, rows, today):
+        """Each row's answer about new clients on `today` (`new_clients_state`): 0 not confirmed
+        recently, 1 taking new clients, 2 waiting list, 3 not taking new clients."""
+        return new_clients_state(self.new_clients[rows], self.new_clients_day[rows], today)
 
     def pks(self, rows):
         """The provider ids of snapshot rows."""
@@ -578,6 +600,8 @@ class Snapshot:
             check_state(until, today).tolist(),
             until.tolist(),
             self.rules_until[rows].tolist(),
+            self.new_clients_states(rows, today).tolist(),
+            self.new_clients_day[rows].tolist(),
             strict=True,
         )
         providers = [
@@ -594,6 +618,8 @@ class Snapshot:
                     if kind >= 0
                 ),
                 rules_until,
+                new_clients,
+                new_clients_day,
             )
             for (
                 area,
@@ -607,6 +633,8 @@ class Snapshot:
                 checks,
                 days,
                 rules_until,
+                new_clients,
+                new_clients_day,
             ) in columns
         ]
         return areas, providers
@@ -653,6 +681,14 @@ def _set_checks(provider, checks):
     provider["rules_until"] = NEVER if NEVER in numbers else min(numbers)
 
 
+def _set_new_clients(provider):
+    """Sets a provider's `new_clients_code` (its index in NEW_CLIENTS_CODES) and `new_clients_day`
+    (the local day it was confirmed, as a day number, NEVER for none)."""
+    confirmed = provider["new_clients_confirmed_at"]
+    provider["new_clients_code"] = new_clients_code(provider["new_clients"])
+    provider["new_clients_day"] = timezone.localdate(confirmed).toordinal() if confirmed else NEVER
+
+
 def _or_none(value):
     return None if math.isnan(value) else value
 
@@ -695,6 +731,8 @@ def read(providers):
         "gives_personal_care",
         "legal_form",
         "workers",
+        "new_clients",
+        "new_clients_confirmed_at",
         *FLAG_FIELDS.values(),
     ]
     rows = [
@@ -722,6 +760,7 @@ def read(providers):
         checks[pk].append(check)
     for row in rows:
         _set_checks(row, checks[row["pk"]])
+        _set_new_clients(row)
     # A listing read between two of these queries may have tags of a listing not in `rows`.
     public = {row["pk"] for row in rows}
     tags = {group: [pair for pair in pairs if pair[0] in public] for group, pairs in tags.items()}

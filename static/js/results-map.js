@@ -12,7 +12,11 @@
 // The data (search.selectors.map_data) lists each area centre once ("areas":
 // {lat, lon, label, distance}), each date, cost and check name once, the words
 // of the cards ("words"), and every result as [area, name, slug, state, cost,
-// Direct Payments, checks, taken down on], its checks as [check, state, date].
+// Direct Payments, checks, taken down on, new clients, confirmed on], its
+// checks as [check, state, date]. New clients is the provider's own answer on
+// the day (0 not confirmed recently, 1 taking, 2 waiting list, 3 not taking),
+// with the date they confirmed it only while it is current; a marker of one
+// taking new clients carries a "+" badge (explained in the key).
 // A state is 0 (run out: the grace period), 1 (runs out soon) or 2 (current),
 // worked out on the server by the rules the cards use. Pins sit at area
 // centres, never at anyone's base. Each marker's shape and words come from the
@@ -125,6 +129,10 @@
     return value === 0 || value === 1 || value === 2 ? value : 0
   }
 
+  function newClients (value) {
+    return value === 1 || value === 2 || value === 3 ? value : 0
+  }
+
   // One marker per provider, at its area's centre.
   function readMarkers (data) {
     var areas = Array.isArray(data.areas) ? data.areas : []
@@ -154,6 +162,8 @@
         payments: row[5] === 1,
         checks: checks,
         takenDown: pick(data.dates, row[7]),
+        newClients: newClients(row[8]),
+        newClientsSaid: pick(data.dates, row[9]),
         url: base && slug ? safeHref(base + encodeURIComponent(slug) + '/') : null
       })
     }
@@ -167,7 +177,7 @@
     return words ? words.textContent : ''
   }
 
-  function markSymbol (value) {
+  function markSymbol (value, taking) {
     var svg = document.createElementNS(SVG, 'svg')
     svg.setAttribute('class', 'app-mark')
     svg.setAttribute('aria-hidden', 'true')
@@ -177,7 +187,16 @@
     var use = document.createElementNS(SVG, 'use')
     use.setAttribute('href', '#app-mark-' + value)
     svg.appendChild(use)
+    if (taking) { // the "+" badge of a listing taking new clients, in the same box
+      var badge = document.createElementNS(SVG, 'use')
+      badge.setAttribute('href', '#app-mark-taking')
+      svg.appendChild(badge)
+    }
     return svg
+  }
+
+  function newClientsWords (marker, said) {
+    return pick(said.newClients, marker.newClients)
   }
 
   function popupContent (marker, said) {
@@ -220,6 +239,13 @@
       list.appendChild(item)
     }
     content.appendChild(list)
+    var taking = element('p', 'govuk-body-s govuk-!-margin-bottom-1 app-results-map__new-clients')
+    taking.appendChild(document.createTextNode(asText(said.newClientsLabel) + ': '))
+    taking.appendChild(element('strong', null, newClientsWords(marker, said)))
+    if (marker.newClientsSaid) {
+      taking.appendChild(document.createTextNode('. ' + interpolate(asText(said.newClientsSaid), { date: marker.newClientsSaid })))
+    }
+    content.appendChild(taking)
     var facts = asText(said.cost) + ': ' + (marker.cost || '') + '. ' + pick(said.payments, marker.payments ? 1 : 0)
     content.appendChild(element('p', 'govuk-body-s govuk-!-margin-bottom-0', facts))
     return content
@@ -229,10 +255,11 @@
   // what a screen reader says: the provider's name and its state, or for a
   // cluster "3 providers in Chelmsford (CM1 1), 2 with every check current".
   // The drawn shape and count are hidden from it.
-  function pinIcon (L, marker) {
+  function pinIcon (L, marker, said) {
     var html = element('span')
-    html.appendChild(markSymbol(marker.state))
+    html.appendChild(markSymbol(marker.state, marker.newClients === 1))
     var name = (marker.name || gettext('Provider')) + ': ' + markWords(marker.state)
+    if (marker.newClients === 1) name += '. ' + newClientsWords(marker, said)
     html.appendChild(element('span', 'govuk-visually-hidden', name))
     return L.divIcon({
       className: 'app-results-map__pin app-results-map__pin--' + marker.state,
@@ -372,7 +399,7 @@
       var said = words(data)
       for (var i = 0; i < markers.length; i++) {
         var marker = L.marker([markers[i].lat, markers[i].lon], {
-          icon: pinIcon(L, markers[i]),
+          icon: pinIcon(L, markers[i], said),
           keyboard: true,
           riseOnHover: true,
           areaLabel: markers[i].area,

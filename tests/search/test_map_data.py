@@ -44,7 +44,8 @@ def map_json(client, **params):
 def by_name(data):
     """{provider name: its popup's facts in words}, read from the compact rows as the map does."""
     read = {}
-    for area, name, slug, state, cost, payments, checks, taken_down in data["providers"]:
+    for row in data["providers"]:
+        area, name, slug, state, cost, payments, checks, taken_down, new_clients, said = row
         read[name] = {
             "area": data["areas"][area],
             "slug": slug,
@@ -58,6 +59,8 @@ def by_name(data):
                 for kind, state, at in checks
             ],
             "taken_down": data["dates"][taken_down] if taken_down >= 0 else None,
+            "new_clients": data["words"]["newClients"][new_clients],
+            "new_clients_said": data["dates"][said] if said >= 0 else None,
         }
     return read
 

@@ -216,7 +216,13 @@ def test_facet_counts_say_what_ticking_would_give(client, varied):
     assert facets["category"] == {"personal-care": 2, "help-at-home": 2}
     assert facets["audience"] == {"older-people": 2, "dementia": 2}
     assert facets["cost"] == {"free": 1, "15": 1, "20": 2, "25": 3}
-    assert facets["feature"] == {"direct_payments": 2, "checks": 1, "registered": 1, "welsh": 1}
+    assert facets["feature"] == {
+        "direct_payments": 2,
+        "checks": 1,
+        "registered": 1,
+        "welsh": 1,
+        "taking": 0,
+    }
     assert facets["when"]["evenings"] == 1 and facets["when"]["overnight"] == 1
 
 

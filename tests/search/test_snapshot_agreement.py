@@ -21,6 +21,7 @@ from places import geo
 from places.models import Postcode, PostcodeArea
 from places.postcodes import PostcodeValue
 from providers.models import Audience, Check, CoverageDistrict, Provider, Service
+from providers.services import provider_new_clients_set
 from search import snapshot
 from search.forms import COST_CHOICES, FEATURE_CHOICES, WHEN_CHOICES
 
@@ -89,6 +90,7 @@ def directory(postcodes):
                 checks.update(expires_on=today - timedelta(days=2))
         for outward in rng.sample(["CM1", "CM2", "CO1", "CO4", "SS14"], rng.randint(0, 2)):
             CoverageDistrict.objects.create(provider=provider, outward=outward)
+        say_new_clients(rng, provider)
     # Listings sure to be public, a third of them in their grace period, sharing the places and
     # distance bands of others: where the order within a band matters.
     unregulated = [service for service in services if not service.category.regulated]
@@ -104,6 +106,24 @@ def directory(postcodes):
         )
         days = rng.choice([-28, -10, -1, 0, 5, 29, 30, 300, 300])
         add_basic_checks(provider, expires_on=today + timedelta(days))
+        say_new_clients(rng, provider)
+
+
+def say_new_clients(rng, provider):
+    """Nothing said, or an answer confirmed recently, on the 45th day, or longer ago."""
+    answer = rng.choice(["", "taking", "taking", "waiting_list", "full"])
+    if answer:
+        days = rng.choice([0, 3, 45, 46, 90])
+        now = timezone.now() - timedelta(days=days)
+        provider_new_clients_set(provider=provider, new_clients=answer, via="link", now=now)
+
+
+def new_clients(provider, today):
+    """The answer the public sees, worked out the slow way: "" unless confirmed in 45 days."""
+    confirmed = provider.new_clients_confirmed_at
+    if not confirmed or (today - timezone.localdate(confirmed)).days > 45:
+        return ""
+    return provider.new_clients
 
 
 def covers(provider, location):
@@ -203,6 +223,7 @@ def facts(provider, today):
                 ("direct_payments", provider.accepts_direct_payments),
                 ("registered", registered(provider, today)),
                 ("checks", basic_checks_current(provider, today)),
+                ("taking", new_clients(provider, today) == "taking"),
             ]
             if holds
         },
@@ -290,11 +311,14 @@ def test_snapshot_agrees_with_the_rules(directory, place, filters, sort):
     providers = {p.pk: p for p in Provider.objects.filter(pk__in=results)}
     if sort == "distance":
         # Nearest first by the distance the card shows; in each band, a listing in its grace
-        # period after every one whose checks are all current; then by the exact distance.
+        # period after every one whose checks are all current; then those taking new clients,
+        # a waiting list, not said lately, full; then by the exact distance.
+        rank = {"taking": 0, "waiting_list": 1, "": 2, "full": 3}
         keys = [
             (
                 band(geo.distance_words(item.distance_sq)),
                 in_grace(providers[item.pk], today),
+                rank[new_clients(providers[item.pk], today)],
                 item.distance_sq,
             )
             for item in listed
