@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from places.models import PostcodeArea
-from providers.models import Audience, Service, ServiceCategory
+from providers.models import Audience, NewClients, Service, ServiceCategory
 from registers.selectors import open_data_identifiers, public_confirmation
 
 NAMESPACE = uuid.UUID("6f1d7d39-2f4b-4f44-9a52-6f0d3a8f2c11")  # this directory's, for derived IDs
@@ -26,6 +26,9 @@ TAXONOMIES = {
     AUDIENCE_TAXONOMY: ("Who it is for", "The groups of people a provider's help is for"),
 }
 DAYS = {"weekdays": "MO,TU,WE,TH,FR", "weekends": "SA,SU"}
+# The unit of a listing's service capacity (Open Referral's `service_capacity`, whose `updated` is
+# required): new clients, available 1 while the provider says they are taking them, else 0.
+NEW_CLIENTS_UNIT = {"id": str(uuid.uuid5(NAMESPACE, "unit:new-clients")), "name": "New clients"}
 
 
 def part_id(parent, name):
@@ -122,6 +125,7 @@ def service_json(provider, *, full=True, today=None):
     # Its public area with coordinates, so a neighbour's harvest or proximity search can place it.
     data["service_at_locations"] = [service_at_location_json(provider)]
     data["contacts"] = _contacts(provider)
+    data["capacities"] = _capacities(provider, today)
     data["attributes"] = [
         {
             "id": part_id(sid, f"term:{term.open_id}"),
@@ -274,6 +278,27 @@ def _schedules(provider):
             schedule["byday"] = DAYS[name]
         schedules.append(schedule)
     return schedules
+
+
+def _capacities(provider, today):
+    """Whether the listing is taking new clients, as a service capacity labelled as the provider's
+    own statement with the time they confirmed it; none once it is no longer current
+    (`Provider.new_clients_public`): an old answer is never published as today's."""
+    shown = provider.new_clients_public(today)
+    if shown.confirmed_on is None:
+        return []
+    confirmed = provider.new_clients_confirmed_at
+    return [
+        {
+            "id": part_id(provider.open_id, "capacity:new-clients"),
+            "service_id": str(provider.open_id),
+            "unit": NEW_CLIENTS_UNIT,
+            "available": 1 if shown.state == NewClients.TAKING else 0,
+            "description": f"{NewClients(shown.state).label}: the provider's own statement, "
+            f"confirmed on {shown.confirmed_on.isoformat()}. Not checked by the council.",
+            "updated": confirmed.isoformat(timespec="milliseconds"),
+        }
+    ]
 
 
 def _contacts(provider):

@@ -46,17 +46,22 @@ def _method_not_allowed():
 
 
 def _version_etag(prefix):
-    """An ETag that changes with the directory's version token."""
+    """An ETag that changes with the directory's version token, and with the day: what is
+    current changes at midnight too (a check runs out, an answer about new clients gets old)."""
 
     def etag(request, *args, **kwargs):
         token = current_token()
-        return f"{prefix}-{token}" if token else None
+        return f"{prefix}-{token}-{timezone.localdate().isoformat()}" if token else None
 
     return etag
 
 
 def _last_modified(request, *args, **kwargs):
-    return changed_at()
+    changed = changed_at()
+    if changed is None:
+        return None
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return max(changed, midnight)  # the day's start: see `_version_etag`
 
 
 def api_view(view):
