@@ -36,7 +36,7 @@ def on_grid(value):
     return abs(value * 100 - round(value * 100)) < 1e-6
 
 
-def test_harvests_another_instance_of_this_site(neighbour_site, settings):
+def test_harvests_another_instance_of_this_site(neighbour_site, settings, client, postcodes):
     base, council = neighbour_site
     feeds(settings, (council, base + "/api/oruk"))
     with urllib.request.urlopen(base + "/api/oruk/services?per_page=1", timeout=5) as answer:  # noqa: S310
@@ -57,6 +57,11 @@ def test_harvests_another_instance_of_this_site(neighbour_site, settings):
         assert all(on_grid(lat) and on_grid(lon) for lat, lon, _ in copy.circles)
         assert copy.accreditations  # what the neighbour checked, in its words
     assert services.exclude(districts="").exists() or services.exclude(circles=[]).exists()
+
+    # Our search shows them apart, naming the neighbour.
+    html = client.get("/search/", {"postcode": "CM1 1AE"}).content.decode()
+    assert f"Also covering this area, listed by {council}" in html
+    assert "No providers on our list cover CM1 1AE" in html or "0 providers cover" in html
 
     # The next day: only what changed since (with an hour's overlap), through modified_after.
     report = harvest()
