@@ -68,6 +68,11 @@ class ResultsPage:
     label: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    # How many providers it found, and the types of help (category slugs) filtered for: for the
+    # counts of searches that found no one or fewer than five (`services.unmet_demand_add`);
+    # -1 (not known) on a page cached before these were kept.
+    found: int = -1
+    help_types: tuple = ()
 
     def html(self, button):
         """The page with `button(provider id, name)` in place of each marker."""
@@ -188,6 +193,8 @@ def _build(query, location, snapshot, today):
         location.label,
         location.latitude,
         location.longitude,
+        len(results),
+        tuple(sorted(category.slug for category in filterset.valid_data.get("category", ()))),
     )
 
 

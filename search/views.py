@@ -17,7 +17,7 @@ from shortlist.toggle import Toggles
 
 from .forms import PostcodeSearchForm
 from .selectors import InvalidSearch, map_data_for, results_page
-from .services import search_count_add
+from .services import search_count_add, unmet_demand_add
 
 NEAREST_SECTOR_MILES = 10  # further than this from any postcode: not somewhere we can search
 
@@ -29,6 +29,7 @@ def results(request):
         return _search_again(request, invalid.form)
     if "page" not in request.GET:  # a search, not the next page of one
         search_count_add(outward=page.outward)
+        unmet_demand_add(outward=page.outward, help_types=page.help_types, found=page.found)
     toggles = Toggles(request, frozenset(SessionShortlist(request.session).ids()))
     context = {
         "title": page.title,
