@@ -1,5 +1,5 @@
 """Structured logs: JSON lines with the time, level, logger, message and request id, and never a
-live secret: sign-in, invitation and share-link tokens in an address are cut out (`redact`), in
+live secret: sign-in, invitation, share-link and new-clients tokens in an address are cut out (`redact`), in
 our logs and in gunicorn's access log alike."""
 
 import json
@@ -10,8 +10,11 @@ from datetime import UTC, datetime
 
 request_id = ContextVar("request_id", default="-")
 
-# /for-providers/sign-in/<uid>/<token>/, /for-providers/invitation/<uid>/<token>/, /shortlist/s/<token>/
-TOKENS = re.compile(r"(/(?:sign-in|invitation)/)[^/\s?#\"]+/[^/\s?#\"]+|(/shortlist/s/)[^/\s?#\"]+")
+# /for-providers/sign-in/<uid>/<token>/, /for-providers/invitation/<uid>/<token>/, /shortlist/s/<token>/,
+# /for-providers/new-clients/<token>/ (a provider's "taking new clients" link)
+TOKENS = re.compile(
+    r"(/(?:sign-in|invitation)/)[^/\s?#\"]+/[^/\s?#\"]+|(/shortlist/s/|/new-clients/)[^/\s?#\"]+"
+)
 
 
 def redact(text):

@@ -184,3 +184,11 @@ def test_the_daily_run_asks_each_month(postcodes, provider_a, settings):
     asked = [m for m in mail.outbox if m.to == ["alpha@example.org"] and "new clients" in m.subject]
     assert len(asked) == 1
     assert len(LINK.findall(asked[0].body)) == 3
+
+
+def test_a_link_never_reaches_the_logs(provider_a):
+    from core.logging import redact
+
+    path = link_for(provider_a, "taking")
+    assert redact(f"Gone: {path}") == "Gone: /for-providers/new-clients/…/"
+    assert redact("GET /for-providers/new-clients/ 200") == "GET /for-providers/new-clients/ 200"
