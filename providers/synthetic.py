@@ -21,7 +21,16 @@ from places.postcodes import PostcodeValue
 
 from . import changes
 from .demo import LEGAL_FORMS, weighted
-from .models import Audience, Check, CoverageDistrict, Provider, Service, ServiceCategory
+from .models import (
+    Audience,
+    Check,
+    CoverageDistrict,
+    NewClients,
+    NewClientsVia,
+    Provider,
+    Service,
+    ServiceCategory,
+)
 
 CHUNK = 5000  # providers generated and written per round trip batch
 FOCUS = {
@@ -34,6 +43,12 @@ FIRST_NAMES = "Ann Bev Carys Dilys Eve Fay Gwen Hazel Amir Ben Colin Dev Emyr Fr
 SURNAMES = "Abbott Baxter Carter Davies Ellis Hughes Iqbal Jones Kaur Lloyd Morgan Nowak Shah"
 TOWN_NAMES = "Ashby Brookford Cliffton Dunmere Eastwick Fairholm Greyford Hollin Kingsmead Lowbury"
 RADII = [0, 3, 5, 5, 8, 10, 10, 15, 20]
+NEW_CLIENTS_ANSWERS = [
+    (NewClients.TAKING, 35),
+    (NewClients.WAITING_LIST, 15),
+    (NewClients.FULL, 15),
+    ("", 35),
+]
 CHECK_LIFETIME_DAYS = {Check.Kind.DBS: 1095, Check.Kind.INSURANCE: 365}
 
 
@@ -46,6 +61,8 @@ class DirectoryBuilder:
 
     def __init__(self, postcodes, areas, *, seed, progress):
         self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
+        self.answers = random.Random(seed + 1)  # noqa: S311 - answers about new clients
+        self.now = timezone.now()
         self.progress = progress
         self.postcodes = postcodes
         self.outwards = {code: (lat, lon) for code, kind, lat, lon, _ in areas if kind == "outward"}
@@ -95,6 +112,9 @@ class DirectoryBuilder:
             "available_overnight",
             "nation",
             "status",
+            "new_clients",
+            "new_clients_confirmed_at",
+            "new_clients_via",
         ]
         self.tables = {
             "providers": BulkTable(Provider, self.provider_columns),
@@ -182,6 +202,7 @@ class DirectoryBuilder:
                 focus == "personal-care" and rng.random() < 0.3,
                 nation_of(PostcodeValue.parse(postcode)),
                 Provider.Status.PUBLISHED,
+                *self.new_clients(),
             )
         )
 
@@ -196,6 +217,16 @@ class DirectoryBuilder:
         if radius == 0 or rng.random() < 0.25:
             districts = [outward, *self.nearby_outwards(outward)[: rng.randint(0, 3)]]
         rows["districts"] += [(pk, district) for district in districts]
+
+    def new_clients(self):
+        """(answer, when confirmed, how) about new clients: a third taking them, some on a waiting
+        list or full, a third never said; confirmed up to 60 days ago, so some are too old to
+        show. From a generator of their own, so the rest of the directory is as it was."""
+        answer = weighted(self.answers, NEW_CLIENTS_ANSWERS)
+        if not answer:
+            return "", None, ""
+        confirmed = self.now - timedelta(days=self.answers.uniform(0, 60))
+        return answer, confirmed, NewClientsVia.LINK
 
     def regulation_check(self, pk, *, alone):
         verified = self.today - timedelta(days=self.rng.randint(20, 300))

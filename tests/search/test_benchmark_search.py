@@ -35,6 +35,7 @@ KEYS = {
     "sampled_postcodes",
     "build_seconds",
     "snapshot",
+    "new_clients_filter",
     "total_seconds",
 }
 
@@ -63,6 +64,11 @@ def test_benchmark_runs_at_tiny_sizes(postcodes, monkeypatch):
             assert report[size][kind]["median"] > 0
     assert set(report["snapshot"]["large"]) == {"seconds", "megabytes"}
     assert report["search_places"]
+    taking = report["new_clients_filter"]["large"]
+    for kind in ("snapshot_search_ms", "page_ms"):
+        assert taking[kind]["with"]["median"] > 0 and taking[kind]["without"]["median"] > 0
+        assert taking[kind]["with_over_without_median"] > 0
+    assert taking["results"]["with"] <= taking["results"]["without"]
     for size in ("small", "large"):
         assert 0 < report["page_kb"][size]["largest"] < 100
         assert report["map_kb"][size]["largest"] > 0

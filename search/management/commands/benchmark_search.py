@@ -24,6 +24,7 @@ import threading
 import time
 import tracemalloc
 import urllib.request
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode
@@ -33,8 +34,10 @@ from django.core.cache import cache, caches
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Min
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 
 from core.bulk import BulkTable, analyse
 from core.scratch import database_url, free_port, throwaway_database
@@ -44,6 +47,8 @@ from places.models import Postcode, PostcodeArea
 from providers.models import Provider, ServiceCategory
 from providers.synthetic import DirectoryBuilder, cell_of
 from search import selectors, snapshot
+from search.forms import ProviderFilter
+from search.snapshot import Filters
 
 # "first": the search's page is built (its cards and filter panel may come from the cache, as
 # they would on a live site); "repeat": the page comes from the page cache.
@@ -120,6 +125,7 @@ class Command(BaseCommand):
                 places = self.choose_places(client, postcodes)
                 self.info("Search places: " + ", ".join(pc for pc, _ in places))
                 small_runs = self.time_searches(client, places, requests)
+                taking_small = self.time_new_clients_filter(client, places, requests)
                 oruk_small = self.time_oruk(client, requests)
                 if profile:
                     self.profile(client, places)
@@ -127,6 +133,7 @@ class Command(BaseCommand):
                 snapshot_large = self.time_snapshot()
                 settle()
                 large_runs = self.time_searches(client, places, requests)
+                taking_large = self.time_new_clients_filter(client, places, requests)
                 oruk_large = self.time_oruk(client, requests)
                 edits = self.time_edits(client, places, edit_seconds)
                 memory = self.measure_workers(client, places)
@@ -183,6 +190,9 @@ class Command(BaseCommand):
             # The open data API's /services, 100 fully nested services a page, pages spread
             # through the whole directory.
             "oruk_services_per_page_100": {"small": oruk_small, "large": oruk_large},
+            # The "Taking new clients" filter: each place's search with and without it ticked, in
+            # the snapshot alone and as a whole page built afresh (cards and panels cached).
+            "new_clients_filter": {"small": taking_small, "large": taking_large},
             "sampled_postcodes": len(postcodes),
             "build_seconds": {"small": round(build_small, 1), "large": round(build_large, 1)},
             "snapshot": {"small": snapshot_small, "large": snapshot_large},
@@ -334,6 +344,56 @@ class Command(BaseCommand):
             "median": round(statistics.median(map_sizes)),
             "largest": round(max(map_sizes)),
         }
+        return summary
+
+    def time_new_clients_filter(self, client, places, requests):
+        """Each place's search with and without "Taking new clients", alternately (so both see
+        the same process): ms for the snapshot's search alone, and for the results page built
+        afresh (its page cache forgotten before each request, cards and panels kept)."""
+        today = timezone.localdate()
+        current = snapshot.current()
+        searches = []
+        for postcode, filters in places:
+            location = Postcode.objects.locate(postcode)
+            query = QueryDict(urlencode(filters))
+            plain = Filters.from_data(ProviderFilter(query).valid_data)
+            taking = replace(plain, feature=plain.feature | {"taking"})
+            searches.append((postcode, filters, location, plain, taking))
+        timed = {"without": [], "with": []}
+        pages = {"without": [], "with": []}
+        found = {"without": [], "with": []}
+        for number in range(requests):
+            postcode, filters, location, plain, taking = searches[number % len(searches)]
+            order = [
+                ("without", plain, filters),
+                ("with", taking, [*filters, ("feature", "taking")]),
+            ]
+            for name, chosen, variant in order if number % 2 else order[::-1]:
+                begun = time.perf_counter()
+                results = current.search(location, chosen, sort="distance", today=today)
+                results.order[:20]  # the page's 20, as the page sorts them
+                timed[name].append((time.perf_counter() - begun) * 1000)
+                found[name].append(len(results))
+                forget_pages()
+                begun = time.perf_counter()
+                fetch(client, search_url(postcode, variant), allow_empty=True)
+                pages[name].append((time.perf_counter() - begun) * 1000)
+        summary = {
+            "snapshot_search_ms": {name: summarise(values) for name, values in timed.items()},
+            "page_ms": {name: summarise(values) for name, values in pages.items()},
+            "results": {name: round(statistics.fmean(values), 1) for name, values in found.items()},
+        }
+        for kind in ("snapshot_search_ms", "page_ms"):
+            summary[kind]["with_over_without_median"] = ratio(
+                summary[kind]["with"]["median"], summary[kind]["without"]["median"]
+            )
+        self.info(
+            "Taking new clients filter: snapshot search median "
+            f"{summary['snapshot_search_ms']['without']['median']} ms without, "
+            f"{summary['snapshot_search_ms']['with']['median']} ms with; page median "
+            f"{summary['page_ms']['without']['median']} ms without, "
+            f"{summary['page_ms']['with']['median']} ms with"
+        )
         return summary
 
     def time_snapshot(self):
