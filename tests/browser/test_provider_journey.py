@@ -113,7 +113,10 @@ def test_apply_sign_in_propose_and_approve(live_server, browser, postcodes, staf
     # Django's own admin pages are not held to axe here (see the accessibility statement);
     # the workbench's proposal page below is.
     work = Steps(officer, axe=False)
-    work.click(officer.get_by_role("link", name="Ruth's Helping Hands"))
+    work.click(officer.get_by_role("link", name=re.compile("Ruth's Helping Hands")))
+    # The staff listing page; the four checks are recorded here on the admin's form at once.
+    officer.get_by_role("link", name="Edit the listing's details (admin)").click()
+    work.count += 1
     today = timezone.localdate()
     for row in range(4):
         officer.select_option(f"#id_checks-{row}-status", "verified")
@@ -145,7 +148,11 @@ def test_apply_sign_in_propose_and_approve(live_server, browser, postcodes, staf
     # The officer approves it from the work queue.
     officer.goto(base + reverse("workbench:queue"))
     work.axe = True
-    work.click(officer.get_by_role("link", name=re.compile("Ruth's Helping Hands: 1 change")))
+    work.click(
+        officer.get_by_role(
+            "link", name=re.compile(r"Ruth's Helping Hands, .* \(ref\. \d+\): 1 change")
+        )
+    )
     assert "01632 960999" in officer.locator("ins").first.inner_text()
     officer.get_by_label("Approve: put these changes on the listing").check()
     work.click(officer.get_by_role("button", name="Save decision"))
