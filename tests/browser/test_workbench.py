@@ -1,7 +1,7 @@
 """The officer's workbench in a real browser: the daily journey counted (handle a report, renew an
 expiring check, approve a provider's change, export, figures), renewing a check from the queue,
 axe on every staff page at 320 and 1280 px, no Content-Security-Policy violation and no language
-link on any of them, and the admin's CSV export page's "Select all" working under the CSP."""
+link on any of them, nothing wider than the screen, and the admin's CSV export page's "Select all" working under the CSP."""
 
 from datetime import timedelta
 
@@ -171,6 +171,8 @@ def test_every_staff_page_passes_axe_with_no_csp_violation(live_server, page, wo
             assert page.evaluate("window.__violations") == [], path
             assert page.locator("[hreflang=cy], a[lang=cy]").count() == 0, path
             assert "Cymraeg" not in page.content(), path
+            # No sideways scrolling: a check's dates are on its card, not far right in a table.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
             if found := axe_violations(page):
                 problems[f"{path} at {width}px"] = found
     # A form sent back with errors, too.
