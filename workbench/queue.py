@@ -11,6 +11,7 @@ from django.utils.timesince import timesince
 
 from portal.models import ProposedChange
 from providers.models import Provider, grace_days
+from providers.services import provider_rule_problems
 from registers.models import RegisterRecord
 from registers.selectors import queue_items
 from reports.models import ProblemReport
@@ -169,7 +170,14 @@ def _outside_rules(today):
         "The public no longer sees these; the daily run suspends them.",
         listings.count(),
         _listings(checks="outside_rules"),
-        [Item(listing_label(p), _provider_url(p.pk)) for p in listings[:SHOWN]],
+        [
+            Item(
+                listing_label(p),
+                _provider_url(p.pk),
+                "; ".join(provider_rule_problems(provider=p, today=today, grace=True)),
+            )
+            for p in listings[:SHOWN]
+        ],
     )
 
 
@@ -273,8 +281,17 @@ def _suspended_by_rules():
         "you publish them.",
         listings.count(),
         _listings(checks="suspended_by_rules"),
-        [Item(listing_label(p), _provider_url(p.pk)) for p in listings[:SHOWN]],
+        [Item(listing_label(p), _provider_url(p.pk), _taken_down(p)) for p in listings[:SHOWN]],
     )
+
+
+def _taken_down(provider):
+    """When the rules took it down, and why (the check that ran out and its date)."""
+    change = provider.status_changes.filter(to_status=Provider.Status.SUSPENDED).first()
+    if change is None:  # pragma: no cover - suspended by the rules means a change says so
+        return ""
+    reason = change.reason.removeprefix("Taken down by the publishing rules: ").rstrip(".")
+    return f"taken down on {_day(timezone.localtime(change.changed_at))}: {reason}"
 
 
 def _review_due(today):

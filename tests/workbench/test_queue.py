@@ -75,7 +75,12 @@ def test_each_section_counts_what_needs_doing(staff_client, work, today):
         found["expiring"].items[0].detail == f"runs out on {today + timedelta(days=12):%-d %B %Y}"
     )
     assert names["suspended"] == ["Lapsed"]
+    ran_out = f"{today - timedelta(days=60):%-d %B %Y}"
+    assert (
+        found["suspended"].items[0].detail.endswith(f"Safeguarding training ran out on {ran_out}")
+    )
     assert names["outside_rules"] == ["Hidden"]
+    assert found["outside_rules"].items[0].detail == "DBS check was rejected"
     assert names["reports"][0].startswith("A concern about quality or safety")  # urgent first
     assert found["reports"].items[0].urgent
     assert "Never reviewed" in names["review_due"] and "Reviewed" not in names["review_due"]
