@@ -36,9 +36,17 @@ class OutboxEmail(models.Model):
     A sign-in or invitation link is never stored: the body holds a marker where it goes, and
     `link_kind` and `link_user` say which link to make at the moment of sending. So nobody who
     can read this table (staff, a backup, a database dump) can sign in as anyone.
+
+    A text message (through GOV.UK Notify, `core.notify`) is kept and sent the same way: its
+    `channel` says so, `to` is a UK mobile number and `subject` only names it for staff.
     """
 
+    class Channel(models.TextChoices):
+        EMAIL = "email", "email"
+        TEXT = "text", "text message"
+
     key = models.CharField(max_length=200, unique=True)
+    channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.EMAIL)
     to = models.CharField(max_length=254)
     subject = models.CharField(max_length=200)
     body = models.TextField()

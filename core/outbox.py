@@ -12,6 +12,9 @@ and put only into the message handed to the email backend. The stored body never
 A listing's own links (a provider's "taking new clients" buttons) work the same way without an
 account: the body holds `listing_link(kind, listing id)` markers, as many as it needs, and the
 maker registered with `outbox_listing_link_maker` makes each when sending.
+
+A text message through GOV.UK Notify is queued and sent the same way (`channel="text"`, to a UK
+mobile number), with the same markers for its link: `core.notify` sends it.
 """
 
 import logging
@@ -25,6 +28,7 @@ from django.utils import timezone, translation
 
 from .after_response import after_response
 from .models import OutboxEmail
+from .notify import notify_text_send
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +70,10 @@ def listing_link(kind, pk):
     return f"[[listing link:{kind}:{int(pk)}]]"
 
 
-def outbox_queue(*, key, to, subject, body, link_kind="", link_user=None):
+def outbox_queue(*, key, to, subject, body, link_kind="", link_user=None, channel="email"):
     """Queue an email once per `key`; returns it, or None if that key was queued before.
-    With `link_kind`, the body must hold `LINK` where the link for `link_user` goes."""
+    With `link_kind`, the body must hold `LINK` where the link for `link_user` goes.
+    `channel="text"`: a text message to the mobile number `to`; `subject` only names it for staff."""
     if not to:
         return None
     if link_kind and (link_kind not in _link_makers or LINK not in body or link_user is None):
@@ -81,6 +86,7 @@ def outbox_queue(*, key, to, subject, body, link_kind="", link_user=None):
         with transaction.atomic():
             return OutboxEmail.objects.create(
                 key=key,
+                channel=channel,
                 to=to,
                 subject=subject[:200],
                 body=body,
@@ -130,7 +136,12 @@ def outbox_send(*, keys=None, now=None, limit=500):
                 email.save(update_fields=["attempts", "last_error"])
                 continue
             try:
-                EmailMessage(email.subject, body, settings.DEFAULT_FROM_EMAIL, [email.to]).send()
+                if email.channel == OutboxEmail.Channel.TEXT:
+                    notify_text_send(to=email.to, body=body)
+                else:
+                    EmailMessage(
+                        email.subject, body, settings.DEFAULT_FROM_EMAIL, [email.to]
+                    ).send()
             except Exception as error:  # noqa: BLE001 - any failure of the backend: try later
                 email.attempts += 1
                 email.last_error = f"{type(error).__name__}: {error}"[:2000]

@@ -264,12 +264,28 @@ else:
         },
     }
 
+# GOV.UK Notify (core.notify), for a council that uses it: its API key; the email template whose
+# subject is "((subject))" and message "((body))" (set: every email goes through Notify); the text
+# template whose message is "((body))" (set: the monthly "taking new clients" question is also
+# texted to a listing's UK mobile number). Empty: nothing is sent through Notify. The API's
+# address changes only for testing; seconds to wait for its answer.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = os.environ.get(
+    "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+).rstrip("/")
+NOTIFY_TIMEOUT = int(os.environ.get("NOTIFY_TIMEOUT", "10"))
+
 # Email: every message is written to the outbox table first (core.outbox), then sent through
-# this backend; the console in development, SMTP when EMAIL_HOST is set.
+# this backend; the console in development, GOV.UK Notify with its key and email template, else
+# SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
+    "core.notify.NotifyEmailBackend"
+    if NOTIFY_API_KEY and NOTIFY_EMAIL_TEMPLATE_ID
+    else "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
