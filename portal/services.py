@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.after_response import after_response
 from core.names import site_names
+from core.notify import notify_texts_on, uk_mobile_number
 from core.outbox import LINK, listing_link, outbox_queue, outbox_send, outbox_send_on_commit
 from core.ratelimit import RateLimit, rate_limit_hit
 from places.models import Postcode
@@ -493,8 +494,9 @@ NEW_CLIENTS_PER_CLIENT = RateLimit("new-clients-client", limit=20, window=timede
 
 def new_clients_emails_queue(*, today=None):
     """The monthly question: queue an email with the three links to each published listing whose
-    answer was last confirmed NEW_CLIENTS_ASK_DAYS or more ago (or never), once a calendar month.
-    Called by the daily run; returns the emails queued."""
+    answer was last confirmed NEW_CLIENTS_ASK_DAYS or more ago (or never), once a calendar month,
+    and a text message too where the council texts through GOV.UK Notify and the listing's phone
+    is a UK mobile. Called by the daily run; returns the messages queued."""
     today = today or timezone.localdate()
     since = timezone.now() - timedelta(days=settings.NEW_CLIENTS_ASK_DAYS)
     due = Provider.objects.published().filter(
@@ -507,7 +509,43 @@ def new_clients_emails_queue(*, today=None):
         )
         if email:
             queued.append(email)
+        text = new_clients_text_queue(
+            provider=provider, key=f"new-clients-text:{provider.pk}:{today:%Y-%m}"
+        )
+        if text:
+            queued.append(text)
     return queued
+
+
+def new_clients_text_queue(*, provider, key):
+    """Queue the text message with one link to a page of the three answers (`portal.tokens`,
+    made only when it is sent), to the listing's phone if it is a UK mobile number, when the
+    council texts through GOV.UK Notify; None otherwise. Short: Welsh first in Wales."""
+    from .tokens import NEW_CLIENTS_CHOICE_LINK
+
+    mobile = uk_mobile_number(provider.phone)
+    if not (mobile and notify_texts_on()):
+        return None
+    languages = [settings.LANGUAGE_CODE]
+    if settings.WELSH and provider.nation == WALES:
+        languages = ["cy", settings.LANGUAGE_CODE]
+    lines = []
+    for language in languages:
+        with translation.override(language):
+            lines.append(
+                _(
+                    "%(council)s: is %(name)s taking new clients? Tell people looking for help "
+                    "here, with no sign-in:"
+                )
+                % {"council": site_names()["COUNCIL_NAME"], "name": provider.name}
+            )
+    return outbox_queue(
+        key=key,
+        channel="text",
+        to=mobile,
+        subject="Text message: are you taking new clients?",
+        body="\n".join([*lines, listing_link(NEW_CLIENTS_CHOICE_LINK, provider.pk)]),
+    )
 
 
 def _new_clients_address(provider):

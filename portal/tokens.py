@@ -116,6 +116,10 @@ def _invite(user):
 # that listing, once (any confirmation since uses it up), and only for NEW_CLIENTS_LINK_DAYS. It
 # never signs anyone in. Opening it shows a page with one Confirm button: a mail scanner that
 # follows links changes nothing.
+#
+# A text message has room for one link (NEW_CLIENTS_CHOICE_LINK): signed the same way with no
+# answer in it (code 0), it opens a page with the three answers, each its own Confirm button (a
+# POST). It too can say only whether this listing takes new clients, once, for a while.
 
 NEW_CLIENTS_SALT = "portal.tokens.new-clients"
 NEW_CLIENTS_LINKS = {  # the outbox's link kinds, by answer
@@ -123,6 +127,7 @@ NEW_CLIENTS_LINKS = {  # the outbox's link kinds, by answer
     NewClients.WAITING_LIST: "new-clients-waiting-list",
     NewClients.FULL: "new-clients-full",
 }
+NEW_CLIENTS_CHOICE_LINK = "new-clients-choose"
 MAX_NEW_CLIENTS_TOKEN_LENGTH = 200
 
 
@@ -136,7 +141,7 @@ class NewClientsLinkExpired(Exception):
 
 class NewClientsLink(NamedTuple):
     provider: Provider
-    new_clients: str  # a NewClients value
+    new_clients: str  # a NewClients value, or "" for a link that lets the provider choose
     seen: int  # the listing's confirmation stamp when the link was made (`new_clients_stamp`)
 
 
@@ -171,7 +176,7 @@ def new_clients_link(token):
         pk, code, seen = int(payload["p"]), int(payload["s"]), int(payload["c"])
     except (TypeError, KeyError, ValueError) as bad:
         raise NewClientsLinkInvalid from bad
-    if not 0 < code < len(NEW_CLIENTS_CODES) or not 0 < pk < 2**63:
+    if not 0 <= code < len(NEW_CLIENTS_CODES) or not 0 < pk < 2**63:
         raise NewClientsLinkInvalid
     return NewClientsLink(Provider.objects.get(pk=pk), NEW_CLIENTS_CODES[code], seen)
 
@@ -188,3 +193,4 @@ def _new_clients_maker(new_clients):
 
 for _answer, _kind in NEW_CLIENTS_LINKS.items():
     outbox_listing_link_maker(_kind)(_new_clients_maker(_answer))
+outbox_listing_link_maker(NEW_CLIENTS_CHOICE_LINK)(_new_clients_maker(""))

@@ -485,7 +485,8 @@ def _new_clients_problem(request, title, paragraph, status):
 @require_http_methods(["GET", "HEAD", "POST"])
 def new_clients_link(request, token):
     """A single-purpose link from the monthly email. GET shows the answer and one Confirm button
-    and changes nothing (mail scanners open links); only the POST records it. No sign-in."""
+    and changes nothing (mail scanners open links); only the POST records it. No sign-in. The
+    text message's link has no answer in it: GET shows the three, each a Confirm button."""
     try:
         link = new_clients_link_for(token)
     except NewClientsLinkExpired:
@@ -509,10 +510,16 @@ def new_clients_link(request, token):
             ),
             400,
         )
-    provider, answer = link.provider, NewClients(link.new_clients)
+    provider = link.provider
     if new_clients_stamp(provider.new_clients_confirmed_at) != link.seen:
         return _new_clients_used(request, provider)
-    if request.method == "POST":
+    choice = None
+    if link.new_clients:
+        answer = NewClients(link.new_clients)
+    else:  # a text message's one link: the three answers here, each its own Confirm button
+        choice = forms.NewClientsForm(request.POST if request.method == "POST" else None)
+        answer = NewClients(choice.cleaned_data["new_clients"]) if choice.is_valid() else None
+    if request.method == "POST" and answer:
         try:
             provider_new_clients_set(
                 provider=provider, new_clients=answer, via=NewClientsVia.LINK, seen=link.seen
@@ -522,6 +529,10 @@ def new_clients_link(request, token):
         response = render(
             request, "portal/new_clients_done.html", {"provider": provider, "answer": answer}
         )
+    elif choice is not None:
+        context = {"provider": provider, "form": choice, "choices": NewClients.choices}
+        status = 400 if choice.is_bound else 200
+        response = render(request, "portal/new_clients_choose.html", context, status=status)
     else:
         response = render(
             request, "portal/new_clients_confirm.html", {"provider": provider, "answer": answer}
