@@ -9,6 +9,6 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
-        from . import after_response
+        from . import after_response, notify  # noqa: F401 - notify registers its settings check
 
         after_response.connect()

@@ -19,6 +19,7 @@ errors it raises ever hold a body, a subject or an address: only Notify's status
 import re
 
 from django.conf import settings
+from django.core.checks import Error, Warning, register
 from django.core.mail.backends.base import BaseEmailBackend
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
@@ -104,6 +105,45 @@ def notify_text_send(*, to, body):
 def notify_texts_on():
     """Whether texts can be sent at all: a key and a text template."""
     return bool(settings.NOTIFY_API_KEY and settings.NOTIFY_SMS_TEMPLATE_ID)
+
+
+_UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_API_KEY = re.compile(rf".+-{_UUID}-{_UUID}")
+
+
+@register("core")
+def notify_settings_check(app_configs, **kwargs):
+    """`manage.py check`: a Notify set-up that would leave every message waiting in the outbox."""
+    problems = []
+    key = settings.NOTIFY_API_KEY
+    if key and not _API_KEY.fullmatch(key):
+        problems.append(
+            Error(
+                "NOTIFY_API_KEY is not a GOV.UK Notify API key.",
+                hint="Copy the whole key from Notify's API integration page: its name, then two "
+                "IDs, joined by hyphens.",
+                id="core.E001",
+            )
+        )
+    if settings.EMAIL_BACKEND == "core.notify.NotifyEmailBackend" and not (
+        key and settings.NOTIFY_EMAIL_TEMPLATE_ID
+    ):
+        problems.append(
+            Error(
+                "Email goes through GOV.UK Notify but NOTIFY_API_KEY or NOTIFY_EMAIL_TEMPLATE_ID "
+                "is empty: no email would be sent.",
+                id="core.E002",
+            )
+        )
+    if not key and (settings.NOTIFY_EMAIL_TEMPLATE_ID or settings.NOTIFY_SMS_TEMPLATE_ID):
+        problems.append(
+            Warning(
+                "A GOV.UK Notify template is set without NOTIFY_API_KEY: nothing goes through "
+                "Notify, and no text messages are sent.",
+                id="core.W001",
+            )
+        )
+    return problems
 
 
 _SEPARATORS = re.compile(r"[\s().-]")

@@ -269,3 +269,17 @@ def test_notify_is_chosen_only_with_its_key_and_email_template():
 )
 def test_only_uk_mobile_numbers_get_texts(phone, mobile):
     assert uk_mobile_number(phone) == mobile
+
+
+def test_manage_py_check_names_a_set_up_that_would_send_nothing(settings):
+    from core.notify import notify_settings_check
+
+    assert notify_settings_check(None) == []  # no Notify at all: nothing to say
+    settings.NOTIFY_API_KEY = API_KEY
+    settings.NOTIFY_EMAIL_TEMPLATE_ID = EMAIL_TEMPLATE
+    settings.EMAIL_BACKEND = "core.notify.NotifyEmailBackend"
+    assert notify_settings_check(None) == []
+    settings.NOTIFY_API_KEY = SECRET  # half a key
+    assert [problem.id for problem in notify_settings_check(None)] == ["core.E001"]
+    settings.NOTIFY_API_KEY = ""
+    assert [problem.id for problem in notify_settings_check(None)] == ["core.E002", "core.W001"]
