@@ -11,6 +11,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from providers import models
+
 register = template.Library()
 
 
@@ -24,8 +26,8 @@ def _showing_english_on_a_welsh_page(provider, field):
 
 @register.filter
 def in_language(provider, field):
-    welsh = getattr(provider, f"{field}_cy", "") if get_language() == "cy" else ""
-    return welsh or getattr(provider, field, "")
+    """`provider|in_language:"summary"`: the one rule (providers.models.in_language) on a field."""
+    return models.in_language(getattr(provider, field, ""), getattr(provider, f"{field}_cy", ""))
 
 
 @register.filter
