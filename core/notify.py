@@ -21,8 +21,6 @@ import re
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.core.mail.backends.base import BaseEmailBackend
-from notifications_python_client.errors import APIError
-from notifications_python_client.notifications import NotificationsAPIClient
 
 from .logging import redact
 
@@ -45,6 +43,10 @@ class NotifyError(Exception):
 
 
 def notify_client():
+    """The client, imported only when something is sent (it brings requests and PyJWT, a quarter
+    of a second of every process's start otherwise)."""
+    from notifications_python_client.notifications import NotificationsAPIClient
+
     if not settings.NOTIFY_API_KEY:
         raise NotifyError("NOTIFY_API_KEY is not set")
     return NotificationsAPIClient(
@@ -65,6 +67,8 @@ class NotifyEmailBackend(BaseEmailBackend):
             if self.fail_silently:
                 return 0
             raise NotifyError("NOTIFY_EMAIL_TEMPLATE_ID is not set")
+        from notifications_python_client.errors import APIError
+
         client = notify_client()
         sent = 0
         for message in email_messages:
@@ -91,6 +95,8 @@ def notify_text_send(*, to, body):
     """Send one text message through the council's text template ("((body))")."""
     if not settings.NOTIFY_SMS_TEMPLATE_ID:
         raise NotifyError("NOTIFY_SMS_TEMPLATE_ID is not set")
+    from notifications_python_client.errors import APIError
+
     client = notify_client()
     try:
         client.send_sms_notification(

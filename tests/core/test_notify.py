@@ -6,6 +6,7 @@ outbox to try again; without keys nothing goes to Notify."""
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -20,7 +21,6 @@ from werkzeug import Response
 
 from core.notify import uk_mobile_number
 from core.outbox import outbox_queue, outbox_send
-from core.scratch import free_port
 
 SERVICE_ID = str(uuid.uuid4())
 SECRET = str(uuid.uuid4())
@@ -170,7 +170,10 @@ def test_no_answer_in_time_leaves_the_email_to_try_again(notify, settings):
 
 
 def test_notify_out_of_reach_leaves_the_email_to_try_again(notify, settings):
-    settings.NOTIFY_BASE_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.NOTIFY_BASE_URL = f"http://127.0.0.1:{port}"
     email = queued_email()
     assert outbox_send() == 0
     email.refresh_from_db()
