@@ -1,14 +1,12 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from places.gazetteer import PlaceSourceError, import_places
+from places.management.loading import LoadCommand
 
 
-class Command(BaseCommand):
-    # Not blocked by the search example check: loading the data is how that check gets fixed.
-    requires_system_checks = []
-
+class Command(LoadCommand):
     help = (
         "Load the towns and villages people can search by name, replacing what is there. SOURCE "
         "is the ONS Index of Place Names CSV; without it, GeoNames' places of 1,000 people or "
@@ -16,13 +14,8 @@ class Command(BaseCommand):
         "place is matched to its nearest postcode district."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("source", nargs="?", help="Index of Place Names CSV")
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="do nothing when place names are already loaded (used by make setup)",
-        )
+    loads = "place names"
+    source_help = "Index of Place Names CSV"
 
     def _progress(self, done, total):
         self.stderr.write(f"\r  {done:,} of {total:,} places saved", style_func=str, ending="")
@@ -30,8 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, source=None, if_empty=False, verbosity=1, **options):
         from places.models import Place
 
-        if if_empty and Place.objects.exists():
-            self.stdout.write("Place names are already loaded; skipping the import.")
+        if self.skipped(Place, if_empty):
             return
         started = time.monotonic()
         try:

