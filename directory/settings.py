@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "opendata",
     "neighbours",
     "directory",
+    # Outside the product: the benchmark commands (nothing above imports it).
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -208,7 +208,7 @@ def main():
     import django
 
     django.setup()
-    from core.scratch import throwaway_database
+    from bench.scratch import throwaway_database
 
     with throwaway_database(lambda text: print(text, file=sys.stderr)):
         report = measure(args)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from core.scratch import database_url, free_port
+from bench.scratch import database_url, free_port
 
 from .factories import make_provider
 

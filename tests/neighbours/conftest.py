@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from core.scratch import free_port
+from bench.scratch import free_port
 
 ROOT = Path(settings.BASE_DIR)
 CODEPOINT = ROOT / "tests" / "fixtures" / "codepoint_demo.csv"

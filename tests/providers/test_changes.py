@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bench.synthetic import DirectoryBuilder
 from places.models import Postcode, PostcodeArea
 from providers import changes
 from providers.models import (
@@ -28,7 +29,6 @@ from providers.models import (
     Service,
     ServiceCategory,
 )
-from providers.synthetic import DirectoryBuilder
 
 from ..factories import add_basic_checks, add_check, make_provider
 

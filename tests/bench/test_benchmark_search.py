@@ -18,7 +18,6 @@ KEYS = {
     "database",
     "cache",
     "edits_under_load",
-    "memory_per_worker_mb",
     "providers",
     "requests",
     "search_small_ms",
@@ -62,7 +61,7 @@ def test_benchmark_runs_at_tiny_sizes(postcodes, monkeypatch):
         for kind in ("first", "repeat"):
             assert set(report[size][kind]) >= {"median", "p95", "mean"}
             assert report[size][kind]["median"] > 0
-    assert set(report["snapshot"]["large"]) == {"seconds", "megabytes"}
+    assert report["snapshot"]["large"]["seconds"] > 0
     assert report["search_places"]
     taking = report["new_clients_filter"]["large"]
     for kind in ("snapshot_search_ms", "page_ms"):
@@ -79,10 +78,5 @@ def test_benchmark_runs_at_tiny_sizes(postcodes, monkeypatch):
     assert edits["without_edits"]["searches"] > 0 and edits["p95_with_over_without"] > 0
     assert edits["with_edits"]["longest_wait_ms"] > 0
     assert report["search_large_ms"]["first_nothing_cached"]["median"] > 0
-    memory = report["memory_per_worker_mb"]  # of a real gunicorn, on the throwaway database
-    assert memory["workers"] == 3
-    for phase in ("start", "searching", "after_an_edit"):
-        worker = memory[phase]["per_worker"]
-        assert 0 < worker["uss"] < worker["pss"] < worker["rss"]  # sharing the master's pages
     assert "Destroyed the throwaway database" in err.getvalue()
     assert not Provider.objects.exists()  # the configured database was only read

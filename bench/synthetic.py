@@ -18,10 +18,9 @@ from django.utils import timezone
 from core.bulk import BulkTable, analyse, bulk_load_mode
 from places.nations import nation_of
 from places.postcodes import PostcodeValue
-
-from . import changes
-from .demo import LEGAL_FORMS, weighted
-from .models import (
+from providers import changes
+from providers.demo import LEGAL_FORMS, weighted
+from providers.models import (
     Audience,
     Check,
     CoverageDistrict,
