@@ -1,5 +1,5 @@
 """gunicorn, as `make serve` runs it and as a council should: behind a reverse proxy that buffers
-whole requests (README, "Deploying"), so a slow client ties up the proxy, not a worker.
+whole requests (docs/operations.md, "Deploying"), so a slow client ties up the proxy, not a worker.
 
 Threads per worker mean a few slow or stuck requests cannot hold the whole site; `timeout`
 restarts a worker stuck longer than that; the request limits refuse oversized headers at once.
@@ -51,7 +51,7 @@ preload_app = True
 def when_ready(server):
     """In the master, after the app is loaded and before any worker is forked: build the search
     snapshot, so workers start with it instead of building it on their first search, and share
-    its memory (copy-on-write) until a change gives each its own patched copy. README, "Memory".
+    its memory (copy-on-write) until a change gives each its own patched copy. docs/performance.md, "Memory".
     If the database is not reachable yet, the first search in each worker builds it instead."""
     import gc
     import time
