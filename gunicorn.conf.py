@@ -51,8 +51,8 @@ preload_app = True
 def when_ready(server):
     """In the master, after the app is loaded and before any worker is forked: build the search
     snapshot, so workers start with it instead of building it on their first search, and share
-    its memory (copy-on-write) until a change gives each its own patched copy. docs/performance.md, "Memory".
-    If the database is not reachable yet, the first search in each worker builds it instead."""
+    its memory (copy-on-write) until a change gives each its own patched copy (docs/performance.md,
+    "Memory"). If the database is not reachable yet, the first search in each worker builds it instead."""
     import gc
     import time
 
