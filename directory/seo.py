@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.names import site_names
 from places.postcodes import InvalidPostcode, PostcodeValue
-from search.forms import SORT_CHOICES, ProviderFilter
+from search.vocabulary import FILTERS, SORT_CHOICES
 
 WELSH_PREFIX = "/cy/"
 
@@ -130,7 +130,7 @@ NOINDEX = {
 
 # The query a results page is about; anything else (tracking tags, typos) is left out of its
 # canonical address. The page number stays: each page lists different providers.
-SEARCH_FILTERS = list(ProviderFilter.base_filters)
+SEARCH_FILTERS = [declared.name for declared in FILTERS]
 SEARCH_SORTS = {value for value, _label in SORT_CHOICES} - {"distance"}
 MAX_VALUES = 20
 MAX_VALUE_LENGTH = 60

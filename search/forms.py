@@ -1,12 +1,7 @@
 """What a person asks the search for: a place (PostcodeSearchForm) and filters (ProviderFilter).
 
-Adding a filter touches three places, and only these:
-1. here: its choices and a field on `ProviderFilter` (a yes/no provider column can simply join
-   `FLAG_FIELDS`);
-2. `search.snapshot`: its column in `Snapshot.__init__` and its test in `Snapshot._matches`
-   (a `FLAG_FIELDS` entry needs neither);
-3. the reference reading of the rules in `tests/search/test_snapshot_agreement.py` (`facts`).
-The staff admin filters listings with the queryset methods in `providers.models`, not these.
+The filters are declared in `search.vocabulary`, which says where else a new one goes; the form
+here is built from those declarations.
 """
 
 import re
@@ -23,7 +18,9 @@ from places.geocoders import GeocodingError, geocode_place
 from places.models import PLACE, Location, Postcode, PostcodeNotFound
 from places.placenames import AmbiguousPlace, PlaceNotFound, find_place
 from places.postcodes import InvalidPostcode
-from providers.models import Audience, Provider, Service, ServiceCategory
+from providers.models import Provider
+
+from .vocabulary import FILTERS, AnyOne, Tags
 
 # A town or village name: letters (in any alphabet) first, then letters, spaces and the
 # punctuation of British place names. Postcodes always have a digit, so never match this.
@@ -112,77 +109,46 @@ def filter_data(query):
     return data
 
 
-COST_CHOICES = [
-    ("free", _("Free only")),
-    ("15", _("Up to £15 an hour")),
-    ("20", _("Up to £20 an hour")),
-    ("25", _("Up to £25 an hour")),
-]
-FEATURE_CHOICES = [
-    ("direct_payments", _("Accepts Direct Payments")),
-    ("checks", _("All four basic checks current")),
-    ("registered", _("Registered with the care regulator (CQC or CIW)")),
-    ("welsh", _("Welsh spoken")),
-    # The provider's own answer, confirmed in the last 45 days (`providers.models.new_clients_state`).
-    ("taking", _("Taking new clients")),
-]
-WHEN_CHOICES = [
-    ("weekdays", _("Weekdays")),
-    ("evenings", _("Evenings")),
-    ("weekends", _("Weekends")),
-    ("overnight", _("Overnight")),
-]
-# Options of "Must have" and "When" that are a yes/no column of Provider, by option value.
-# "checks" (all four basic checks current on the day) and "registered" (a current registration
-# with the regulator) are worked out from the day each stops being current instead.
-FLAG_FIELDS = {
-    "direct_payments": "accepts_direct_payments",
-    "welsh": "welsh_spoken",
-    **{value: f"available_{value}" for value, _label in WHEN_CHOICES},
-}
-SORT_CHOICES = [
-    ("distance", _("Distance")),
-    ("name", _("Name")),
-    ("checked", _("Most recently checked by the council")),
-]
+def _form_filter(declared):
+    """The django-filter filter that offers a declared filter's options (`vocabulary`)."""
+    if isinstance(declared, Tags):
+        return django_filters.ModelMultipleChoiceFilter(
+            label=declared.label,
+            queryset=declared.terms,
+            to_field_name="slug",
+            widget=forms.CheckboxSelectMultiple,
+        )
+    if isinstance(declared, AnyOne):
+        return django_filters.ChoiceFilter(
+            label=declared.label,
+            choices=declared.choices,
+            empty_label=declared.none_label,
+            widget=forms.RadioSelect,
+        )
+    return django_filters.MultipleChoiceFilter(
+        label=declared.label, choices=declared.choices, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class ProviderFilter(django_filters.FilterSet):
-    category = django_filters.ModelMultipleChoiceFilter(
-        label=_("Type of help"),
-        queryset=ServiceCategory.objects.all(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-    )
-    service = django_filters.ModelMultipleChoiceFilter(
-        label=_("Services"),
-        queryset=Service.objects.select_related("category"),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-    )
-    audience = django_filters.ModelMultipleChoiceFilter(
-        label=_("Who it is for"),
-        queryset=Audience.objects.all(),
-        to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
-    )
-    cost = django_filters.ChoiceFilter(
-        label=_("Cost"), choices=COST_CHOICES, empty_label=_("Any cost"), widget=forms.RadioSelect
-    )
-    feature = django_filters.MultipleChoiceFilter(
-        label=_("Must have"),
-        choices=FEATURE_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    when = django_filters.MultipleChoiceFilter(
-        label=_("When"),
-        choices=WHEN_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    """The search's filters as a form: a field for each of `vocabulary.FILTERS`, in that order.
+
+    The form (`.form`) checks a query and `valid_data` keeps the values it knows; the search
+    snapshot, not a queryset, then applies them (`snapshot.Filters.from_data`), so `.qs` is
+    refused rather than left to filter the wrong way.
+    """
 
     class Meta:
         model = Provider
         fields = []
+
+    @classmethod
+    def get_filters(cls):
+        return {declared.name: _form_filter(declared) for declared in FILTERS}
+
+    @property
+    def qs(self):
+        raise NotImplementedError("The search snapshot applies these filters (Snapshot.search)")
 
     @cached_property
     def valid_data(self):

@@ -15,7 +15,7 @@ A search is served like this (README, "How a search is served"):
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -36,8 +36,9 @@ from django.utils.translation import gettext as _
 from places import geo
 from providers.models import Check, Provider, Service, grace_days
 
-from .forms import FEATURE_CHOICES, SORT_CHOICES, PostcodeSearchForm, ProviderFilter, filter_data
+from .forms import PostcodeSearchForm, ProviderFilter, filter_data
 from .snapshot import MAP_CHECKS, Filters, current
+from .vocabulary import FEATURE, SORT_CHOICES
 
 PAGE_SIZE = 20
 PAGE_CACHE_SECONDS = 3600  # also dropped at once by any change to the directory (its version)
@@ -201,7 +202,7 @@ def _build(query, location, snapshot, today):
 def quick_filters(location, filterset, facets, sort):
     """The quick filters at the top of the page, as (value, label, count, ticked), and the rest of
     the search as (name, value) pairs for its hidden fields, so applying them keeps it."""
-    labels = dict(FEATURE_CHOICES)
+    labels = dict(FEATURE.choices)
     ticked = set(filterset.valid_data.get("feature", ()))
     options = [
         (value, labels[value], facets["feature"].get(value, 0), value in ticked)
@@ -235,10 +236,7 @@ def loosen(query, location, snapshot, filterset, filters, today):
     would be without it, the query without it), most results first; only those that help."""
     options = []
     for name, raw, label in ticked_options(filterset):
-        if name == "cost":
-            fewer = replace(filters, cost="")
-        else:
-            fewer = replace(filters, **{name: getattr(filters, name) - {raw}})
+        fewer = filters.without(name, raw)
         if count := len(snapshot.search(location, fewer, sort="distance", today=today)):
             rest = query.copy()
             rest.setlist(name, [v for v in query.getlist(name) if v != raw])

@@ -18,6 +18,7 @@ can be and when a whole rebuild happens.
 
 import bisect
 import copy
+import dataclasses
 import hashlib
 import logging
 import math
@@ -25,7 +26,6 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -36,12 +36,9 @@ from django.utils import timezone
 from places import geo
 from providers import changes
 from providers.models import (
-    Audience,
     Check,
     CoverageDistrict,
     Provider,
-    Service,
-    ServiceCategory,
     area_label,
     check_state,
     grace_days,
@@ -51,10 +48,18 @@ from providers.models import (
     works_alone,
 )
 
-from .forms import COST_CHOICES, FEATURE_CHOICES, FLAG_FIELDS, WHEN_CHOICES
+from .vocabulary import FILTERS, Answered, Every, Tags, Until, UpTo, Yes
 
 CHUNK = 5000
-GROUPS = ("category", "service", "audience")  # any ticked option in one of these may match
+TAGS = [declared for declared in FILTERS if isinstance(declared, Tags)]
+# The Provider fields an option tests (`vocabulary.Yes`, `Until`): a column each.
+OPTION_FIELDS = {
+    option.test.field: type(option.test)
+    for declared in FILTERS
+    if not isinstance(declared, Tags)
+    for option in declared.options
+    if isinstance(option.test, Yes | Until)
+}
 NEVER = -1  # the day number stored for "no date"
 NO_ROWS = np.array([], np.int64)
 # Within a distance band, by `new_clients_state` (0 not confirmed recently, 1 taking new clients,
@@ -74,11 +79,9 @@ ROW_COLUMNS = (
     "is_free",
     "rate_min",
     "rate_max",
-    "checks_until",
     "check_until",
     "regulation_kind",
     "rules_until",
-    "registered_until",
     "last_checked",
     "new_clients",
     "new_clients_day",
@@ -88,26 +91,36 @@ ROW_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Filters:
-    """The ticked filters, as plain values (see `search.forms.ProviderFilter`)."""
-
-    category: frozenset[str] = frozenset()  # slugs
-    service: frozenset[str] = frozenset()
-    audience: frozenset[str] = frozenset()
-    cost: str = ""  # "free" or a maximum hourly rate in pounds
-    feature: frozenset[str] = frozenset()  # "direct_payments", "checks", "registered", "taking"
-    when: frozenset[str] = frozenset()
+class _Ticked:
+    """What `Filters` can do besides hold the ticked options."""
 
     @classmethod
     def from_data(cls, data):
-        """From `ProviderFilter.valid_data`: model choices become slugs."""
+        """From `forms.ProviderFilter.valid_data`: a type of help, service or audience by its
+        slug, a radio's value as a set of one."""
         return cls(
-            **{group: frozenset(choice.slug for choice in data.get(group, ())) for group in GROUPS},
-            cost=data.get("cost", ""),
-            feature=frozenset(data.get("feature", ())),
-            when=frozenset(data.get("when", ())),
+            **{
+                name: frozenset(
+                    getattr(choice, "slug", choice)
+                    for choice in ([value] if isinstance(value, str) else value)
+                )
+                for name, value in data.items()
+            }
         )
+
+    def without(self, name, value):
+        """These filters with one option of one filter unticked."""
+        return dataclasses.replace(self, **{name: getattr(self, name) - {value}})
+
+
+# The ticked options, as plain values: for each filter of `vocabulary.FILTERS` an attribute of its
+# name, a frozenset of option values (slugs for a type of help, service or audience).
+Filters = dataclasses.make_dataclass(
+    "Filters",
+    [(declared.name, frozenset, dataclasses.field(default=frozenset())) for declared in FILTERS],
+    bases=(_Ticked,),
+    frozen=True,
+)
 
 
 class Listing(NamedTuple):
@@ -150,7 +163,7 @@ class Hit(NamedTuple):
     distance_sq: float | None  # degrees squared; shown only rounded
 
 
-@dataclass
+@dataclasses.dataclass
 class Results:
     order: "Ordered"  # snapshot rows of the results, in the chosen order
     facets: dict  # {group: {option: count}, "total": count}
@@ -220,7 +233,7 @@ class Snapshot:
         # The map's places: each distinct area centre once. Only ever appended to, so snapshots
         # brought up to date from this one share the list.
         self.areas, self.area_index = [], {}
-        columns, self.flags, radius = self._columns(providers)
+        columns, self.option_columns, radius = self._columns(providers)
         for name, values in columns.items():
             setattr(self, name, values)
         self.alive = np.ones(self.size, bool)
@@ -234,7 +247,7 @@ class Snapshot:
         self.name_rank = np.empty(self.size, np.int64)
         self.name_rank[self.by_name] = np.arange(self.size)
 
-        # One yes/no column per category, service and audience, from (provider pk, slug) pairs.
+        # One yes/no column per type of help, service and audience, from (provider pk, slug) pairs.
         row_of = {p["pk"]: row for row, p in enumerate(providers)}
         self.tag_columns, self.tags = {}, {}
         for group, pairs in tags.items():
@@ -252,7 +265,7 @@ class Snapshot:
         self._index_latitude()
 
     def _columns(self, providers):
-        """({column: values}, {flag: values}, travel radii) for these providers' rows."""
+        """({column: values}, {option field: values}, travel radii) for these providers' rows."""
 
         def column(name, dtype, missing=None):
             return np.array([missing if p[name] is None else p[name] for p in providers], dtype)
@@ -266,14 +279,12 @@ class Snapshot:
             "is_free": column("is_free", bool),
             "rate_min": column("hourly_rate_min", float, math.nan),
             "rate_max": column("hourly_rate_max", float, math.nan),
-            "checks_until": _days(p["basic_checks_current_until"] for p in providers),
             # The checks the listing's state is read from, the last day each counts (`_checks`).
             "check_until": np.array([p["check_until"] for p in providers], np.int64).reshape(
                 -1, REGULATION + 1
             ),
             "regulation_kind": column("regulation_kind", np.int64),
             "rules_until": column("rules_until", np.int64),
-            "registered_until": _days(p["registered_until"] for p in providers),
             "last_checked": _days(p["last_checked_on"] for p in providers),
             # What the provider said about new clients, and the day they last confirmed it.
             "new_clients": column("new_clients_code", np.int8),
@@ -281,8 +292,11 @@ class Snapshot:
             "area_of_row": np.array([self._area(p) for p in providers], np.int64),
             "pk": np.array([p["pk"] for p in providers], np.int64),
         }
-        flags = {name: column(field, bool) for name, field in FLAG_FIELDS.items()}
-        return columns, flags, radius
+        options = {
+            field: column(field, bool) if test is Yes else _days(p[field] for p in providers)
+            for field, test in OPTION_FIELDS.items()
+        }
+        return columns, options, radius
 
     def _area(self, provider):
         """The index of the provider's area centre in `areas`, added if new; -1 for none."""
@@ -357,14 +371,16 @@ class Snapshot:
         # fresh values written into the rows of the listings still public.
         for name in ROW_COLUMNS:
             setattr(new, name, _grown(getattr(self, name), new.size))
-        new.flags = {name: _grown(values, new.size) for name, values in self.flags.items()}
+        new.option_columns = {
+            field: _grown(values, new.size) for field, values in self.option_columns.items()
+        }
         new.alive[touched] = False
         new.reach_sq[touched] = -1.0
-        columns, flags, radius = new._columns(providers)
+        columns, options, radius = new._columns(providers)
         for name, values in columns.items():
             getattr(new, name)[rows] = values
-        for name, values in flags.items():
-            new.flags[name][rows] = values
+        for field, values in options.items():
+            new.option_columns[field][rows] = values
         new.alive[rows] = True
         new.max_radius = max(self.max_radius, float(radius.max()) if len(radius) else 0.0)
 
@@ -462,73 +478,71 @@ class Snapshot:
 
     # What -----------------------------------------------------------------------------------------
 
-    def _group_match(self, group, rows, ticked):
-        if not ticked:
-            return np.ones(len(rows), bool)
-        columns = [
-            self.tag_columns[group][slug] for slug in ticked if slug in self.tag_columns[group]
-        ]
-        return self.tags[group][rows][:, columns].any(axis=1)
+    def _holds(self, test, rows, today):
+        """Yes/no per row: whether an option's test (`vocabulary`) holds for it on `today`."""
+        match test:
+            case Yes(field):
+                return self.option_columns[field][rows]
+            case Until(field):
+                return self.option_columns[field][rows] >= today.toordinal()
+            case UpTo(None):
+                return self.is_free[rows]
+            case UpTo(pounds):
+                return self.is_free[rows] | (self.rate_min[rows] <= pounds)  # NaN: no rate given
+            case Answered(answer):
+                return self.new_clients_states(rows, today) == new_clients_code(answer)
+        raise TypeError(f"No test for {test!r}")
 
-    def _cost_match(self, rows, cost):
-        if not cost:
-            return np.ones(len(rows), bool)
-        if cost == "free":
-            return self.is_free[rows]
-        return self.is_free[rows] | (self.rate_min[rows] <= float(cost))  # NaN: no rate given
-
-    def _flag_match(self, rows, flag, today):
-        if flag == "checks":
-            return self.checks_until[rows] >= today.toordinal()
-        if flag == "registered":
-            return self.registered_until[rows] >= today.toordinal()
-        if flag == "taking":
-            return self.new_clients_states(rows, today) == 1
-        return self.flags[flag][rows]
+    def _passes(self, declared, rows, ticked, today):
+        """Yes/no per row: whether it passes one filter with these options ticked."""
+        if isinstance(declared, Tags):
+            columns = self.tag_columns[declared.name]
+            ticked_columns = [columns[slug] for slug in ticked if slug in columns]
+            return self.tags[declared.name][rows][:, ticked_columns].any(axis=1)
+        options = {option.value: option.test for option in declared.options}
+        holds = [self._holds(options[value], rows, today) for value in ticked]
+        either = np.logical_and if isinstance(declared, Every) else np.logical_or
+        return either.reduce(holds)
 
     def _matches(self, rows, filters, today):
-        """Yes/no per row for each any-of group, for the cost, and for all the other filters."""
-        groups = {
-            group: self._group_match(group, rows, getattr(filters, group)) for group in GROUPS
+        """{filter name: yes/no per row} for each filter with an option ticked."""
+        return {
+            declared.name: self._passes(declared, rows, ticked, today)
+            for declared in FILTERS
+            if (ticked := getattr(filters, declared.name))
         }
-        others = np.ones(len(rows), bool)  # "must have" and "when": every ticked one must hold
-        for flag in filters.feature | filters.when:
-            others &= self._flag_match(rows, flag, today)
-        return groups, self._cost_match(rows, filters.cost), others
+
+    def _counts(self, declared, rows, today):
+        """{option: how many of the rows have it} for one filter (a term only when some do)."""
+        if isinstance(declared, Tags):
+            sums = np.count_nonzero(self.tags[declared.name][rows], axis=0)
+            columns = self.tag_columns[declared.name]
+            return {slug: int(sums[n]) for slug, n in columns.items() if sums[n]}
+        return {
+            option.value: int(self._holds(option.test, rows, today).sum())
+            for option in declared.options
+        }
 
     def search(self, location, filters, *, sort, today):
         """Filter, count every option, and sort the providers that cover the place.
 
-        Within category, service and audience any ticked option may match, so each of those
-        groups' counts applies every filter but its own. Cost options are counted without the
-        cost filter; "must have" and "when" options with every filter, as ticking more narrows.
+        Within a filter where any ticked option may match (type of help, service, audience,
+        cost), each option's count applies every filter but its own; where every ticked option
+        must hold ("must have", "when"), options are counted among the results, as ticking more
+        narrows.
         """
         rows, distance_sq = self.covering(location)
-        group_match, cost_match, others = self._matches(rows, filters, today)
-        every_group = group_match["category"] & group_match["service"] & group_match["audience"]
-        passing = every_group & cost_match & others
+        matches = self._matches(rows, filters, today)
+        result = rows[_every(matches.values(), len(rows))]
 
         facets = {}
-        for group in GROUPS:
-            but_this = others & cost_match
-            for other in GROUPS:
-                if other != group:
-                    but_this &= group_match[other]
-            sums = np.count_nonzero(self.tags[group][rows[but_this]], axis=0)
-            facets[group] = {
-                slug: int(sums[n]) for slug, n in self.tag_columns[group].items() if sums[n]
-            }
-        but_cost = rows[every_group & others]
-        facets["cost"] = {
-            value: int(self._cost_match(but_cost, value).sum()) for value, _ in COST_CHOICES
-        }
-        result = rows[passing]
-        facets["feature"] = {
-            value: int(self._flag_match(result, value, today).sum()) for value, _ in FEATURE_CHOICES
-        }
-        facets["when"] = {
-            value: int(self._flag_match(result, value, today).sum()) for value, _ in WHEN_CHOICES
-        }
+        for declared in FILTERS:
+            if isinstance(declared, Every):
+                counted = result
+            else:
+                others = (match for name, match in matches.items() if name != declared.name)
+                counted = rows[_every(others, len(rows))]
+            facets[declared.name] = self._counts(declared, counted, today)
         facets["total"] = len(result)
 
         everywhere = np.full(self.size, np.inf)
@@ -595,7 +609,7 @@ class Snapshot:
             self.is_free[rows].tolist(),
             self.rate_min[rows].tolist(),
             self.rate_max[rows].tolist(),
-            self.flags["direct_payments"][rows].tolist(),
+            self.option_columns["accepts_direct_payments"][rows].tolist(),
             kinds.tolist(),
             check_state(until, today).tolist(),
             until.tolist(),
@@ -643,15 +657,21 @@ class Snapshot:
         """`Hit`s for the `limit` nearest providers based within `miles` that pass every filter
         and are not in `exclude` (rows), nearest first."""
         rows, distance_sq = self.based_near(location, miles)
-        groups, cost_match, others = self._matches(rows, filters, today)
-        keep = cost_match & others & ~np.isin(rows, exclude)
-        for match in groups.values():
-            keep &= match
+        keep = _every(self._matches(rows, filters, today).values(), len(rows))
+        keep &= ~np.isin(rows, exclude)
         rows, distance_sq = rows[keep], distance_sq[keep]
         order = np.lexsort((self.name_rank[rows], distance_sq))[:limit]
         everywhere = np.full(self.size, np.inf)
         everywhere[rows] = distance_sq
         return self.hits(rows[order], everywhere)
+
+
+def _every(matches, size):
+    """Yes/no per row: whether it passes all these matches (yes for every row when none)."""
+    passing = np.ones(size, bool)
+    for match in matches:
+        passing &= match
+    return passing
 
 
 def _distance_sq(location, latitude, longitude):
@@ -725,30 +745,27 @@ def read(providers):
         "is_free",
         "hourly_rate_min",
         "hourly_rate_max",
-        "basic_checks_current_until",
-        "registered_until",
         "last_checked_on",
         "gives_personal_care",
         "legal_form",
         "workers",
         "new_clients",
         "new_clients_confirmed_at",
-        *FLAG_FIELDS.values(),
+        *OPTION_FIELDS,  # the filters' own (`vocabulary`)
     ]
     rows = [
         dict(zip(columns, row, strict=True))
         for row in providers.values_list(*columns).iterator(chunk_size=CHUNK)
     ]
     ids = providers.values("pk")
-    tags = {group: [] for group in GROUPS}
-    links = Provider.services.through.objects.filter(provider__in=ids).values_list(
-        "provider_id", "service__slug", "service__category__slug"
-    )
-    for pk, service, category in links.iterator(chunk_size=CHUNK):
-        tags["service"].append((pk, service))
-        tags["category"].append((pk, category))
-    audiences = Provider.audiences.through.objects.filter(provider__in=ids)
-    tags["audience"] = list(audiences.values_list("provider_id", "audience__slug"))
+    tags = {declared.name: [] for declared in TAGS}
+    for link in dict.fromkeys(declared.link for declared in TAGS):  # one query a link table
+        through = [declared for declared in TAGS if declared.link == link]
+        rows_linked = getattr(Provider, link).through.objects.filter(provider__in=ids)
+        pairs = rows_linked.values_list("provider_id", *(declared.slug for declared in through))
+        for pk, *slugs in pairs.iterator(chunk_size=CHUNK):
+            for declared, slug in zip(through, slugs, strict=True):
+                tags[declared.name].append((pk, slug))
     districts = CoverageDistrict.objects.filter(provider__in=ids).values_list(
         "provider_id", "outward"
     )
@@ -844,8 +861,10 @@ def taxonomy_stamp():
     """A short digest of every category, service and audience name: what the filter panel shows
     besides the counts (`selectors.filter_panel`). Three small queries, once per change."""
     names = [
-        list(model.objects.order_by("pk").values_list("pk", "slug", "name", "name_cy"))
-        for model in (ServiceCategory, Service, Audience)
+        list(
+            declared.terms.model.objects.order_by("pk").values_list("pk", "slug", "name", "name_cy")
+        )
+        for declared in TAGS
     ]
     return hashlib.sha256(repr(names).encode()).hexdigest()[:20]
 

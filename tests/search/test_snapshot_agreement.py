@@ -23,7 +23,7 @@ from places.postcodes import PostcodeValue
 from providers.models import Audience, Check, CoverageDistrict, Provider, Service
 from providers.services import provider_new_clients_set
 from search import snapshot
-from search.forms import COST_CHOICES, FEATURE_CHOICES, WHEN_CHOICES
+from search.vocabulary import COST, FEATURE, WHEN
 
 from ..factories import add_basic_checks, add_check, make_provider
 
@@ -209,7 +209,7 @@ def facts(provider, today):
         "audience": {a.slug for a in provider.audiences.all()},
         "cost": {
             value
-            for value, _ in COST_CHOICES
+            for value, _ in COST.choices
             if provider.is_free
             or (
                 value != "free"
@@ -232,12 +232,10 @@ def facts(provider, today):
 
 
 def passes(fact, filters, skip=None):
-    for group in ["category", "service", "audience"]:
+    for group in ["category", "service", "audience", "cost"]:  # any ticked one
         ticked = getattr(filters, group)
         if group != skip and ticked and not ticked & fact[group]:
             return False
-    if skip != "cost" and filters.cost and filters.cost not in fact["cost"]:
-        return False
     return filters.feature <= fact["feature"] and filters.when <= fact["when"]
 
 
@@ -278,9 +276,11 @@ filter_sets = st.builds(
     category=some(CATEGORIES),
     service=some(SERVICES),
     audience=some(AUDIENCES),
-    cost=st.one_of(st.just(""), st.sampled_from([value for value, _ in COST_CHOICES])),
-    feature=some([value for value, _ in FEATURE_CHOICES]),
-    when=some([value for value, _ in WHEN_CHOICES]),
+    cost=st.one_of(
+        st.just(frozenset()), st.sampled_from([frozenset({v}) for v, _ in COST.choices])
+    ),
+    feature=some([value for value, _ in FEATURE.choices]),
+    when=some([value for value, _ in WHEN.choices]),
 )
 
 

@@ -22,9 +22,9 @@ PLACES = ["CM1 1RW", "CM2 8QB", "CO1 2FN", "CO4", "SS14 2GL", "TA1 1NR", "CM1"]
 FILTERS = [
     snapshot.Filters(),
     snapshot.Filters(category=frozenset({"personal-care", "help-at-home"})),
-    snapshot.Filters(service=frozenset({"cleaning"}), cost="20"),
+    snapshot.Filters(service=frozenset({"cleaning"}), cost=frozenset({"20"})),
     snapshot.Filters(audience=frozenset({"dementia"}), feature=frozenset({"checks"})),
-    snapshot.Filters(cost="free", when=frozenset({"weekends"})),
+    snapshot.Filters(cost=frozenset({"free"}), when=frozenset({"weekends"})),
     snapshot.Filters(feature=frozenset({"direct_payments", "registered", "welsh"})),
 ]
 NAMES = ["Ash", "beech", "Cedar", "alder", "Ash"]  # repeated names sort by id
