@@ -323,15 +323,20 @@ SEARCH_COUNT_SECONDS = float(os.environ.get("SEARCH_COUNT_SECONDS", "10"))
 # Postcode data loaded by `manage.py import_postcodes`.
 POSTCODE_IMPORT_BATCH_SIZE = int(os.environ.get("POSTCODE_IMPORT_BATCH_SIZE", "20000"))
 
-# Maps: Leaflet comes from django-leaflet's static files. An empty MAP_TILES_URL draws no tiles
-# (the tests use that); OpenStreetMap refuses tile requests without a Referer, which the
-# referrer policy above sends as the site's origin only.
-MAP_TILES_URL = os.environ.get("MAP_TILES_URL", MAP_TILES_URL_DEFAULT)
-MAP_ATTRIBUTION = os.environ.get(
+# Maps: Leaflet comes from django-leaflet's static files, and django-leaflet's LEAFLET_CONFIG is
+# what the results map and a listing's area map are drawn with (`places.geo.map_tiles`): its first
+# TILES layer as (name, URL, options), and MAX_ZOOM. An empty MAP_TILES_URL gives no layer, so no
+# tiles are drawn (the tests use that); OpenStreetMap refuses tile requests without a Referer,
+# which the referrer policy above sends as the site's origin only.
+_tiles_url = os.environ.get("MAP_TILES_URL", MAP_TILES_URL_DEFAULT)
+_attribution = os.environ.get(
     "MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
-MAP_MAX_ZOOM = int(os.environ.get("MAP_MAX_ZOOM", "16"))
-_tiles = urlsplit(MAP_TILES_URL)
+LEAFLET_CONFIG = {
+    "TILES": [("Map", _tiles_url, {"attribution": _attribution})] if _tiles_url else [],
+    "MAX_ZOOM": int(os.environ.get("MAP_MAX_ZOOM", "16")),
+}
+_tiles = urlsplit(_tiles_url)
 TILE_ORIGINS = [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"] if _tiles.netloc else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -47,9 +47,15 @@ def distance_words(distance_sq):
 
 
 def map_tiles():
-    """The tile settings every map script reads; an empty URL draws no tiles (tests)."""
+    """What every map script draws with, from django-leaflet's LEAFLET_CONFIG: the first TILES
+    layer's URL and attribution (an empty URL draws no tiles: tests) and the MAX_ZOOM."""
+    config = settings.LEAFLET_CONFIG
+    tiles = config.get("TILES") or [("", "", {})]
+    if isinstance(tiles, str):  # django-leaflet also takes a URL on its own
+        tiles = [("", tiles, {})]
+    _name, url, options = tiles[0]
     return {
-        "url": settings.MAP_TILES_URL,
-        "attribution": settings.MAP_ATTRIBUTION,
-        "maxZoom": settings.MAP_MAX_ZOOM,
+        "url": url,
+        "attribution": (options or {}).get("attribution", ""),
+        "maxZoom": config.get("MAX_ZOOM"),
     }

@@ -78,7 +78,7 @@ def staff_client(client, staff_user):
 @pytest.fixture(autouse=True)
 def no_map_tiles(settings):
     """Tests never fetch map tiles: the map draws markers on a blank background."""
-    settings.MAP_TILES_URL = ""
+    settings.LEAFLET_CONFIG = {**settings.LEAFLET_CONFIG, "TILES": []}
 
 
 @pytest.fixture(autouse=True)

@@ -259,7 +259,8 @@ def test_shortlisting_in_place_with_javascript(live_server, browser, listings):
 def test_map_opens_with_named_clusters_and_says_when_tiles_fail(
     live_server, browser, listings, settings
 ):
-    settings.MAP_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tiles = [("Map", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", {"attribution": "OSM"})]
+    settings.LEAFLET_CONFIG = {**settings.LEAFLET_CONFIG, "TILES": tiles}
     context, page = sized(browser, 1280)
     page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())  # offline
     page.goto(f"{live_server.url}{RESULTS}?postcode=CM1+1RW")

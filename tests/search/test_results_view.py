@@ -338,7 +338,22 @@ def test_map_data_has_the_searched_point_and_settings(client, postcodes, setting
     data = map_json(client, search(client, postcode="CM1 1RW"))
     assert data["centre"]["label"] == "CM1 1RW"
     assert data["tiles"]["url"] == ""  # tests draw no tiles
-    assert data["tiles"]["maxZoom"] == settings.MAP_MAX_ZOOM
+    assert data["tiles"]["maxZoom"] == settings.LEAFLET_CONFIG["MAX_ZOOM"]
+
+
+def test_both_maps_draw_with_django_leaflets_config(client, postcodes, settings):
+    """LEAFLET_CONFIG is the maps' configuration: the results map and a listing's area map both
+    get its first tile layer (URL and attribution) and its MAX_ZOOM."""
+    layer = ("Map", "https://tiles.example.org/{z}/{x}/{y}.png", {"attribution": "&copy; Maps"})
+    settings.LEAFLET_CONFIG = {**settings.LEAFLET_CONFIG, "TILES": [layer], "MAX_ZOOM": 15}
+    provider = make_provider(coverage_radius_miles=10)
+    tiles = {"url": layer[1], "attribution": "&copy; Maps", "maxZoom": 15}
+    assert map_json(client, search(client, postcode="CM1 1RW"))["tiles"] == tiles
+    profile = client.get(provider.get_absolute_url()).content.decode()
+    source = re.search(
+        r'<script id="profile-map-data" type="application/json">(.*?)</script>', profile
+    )
+    assert json.loads(source[1])["tiles"] == tiles
 
 
 def test_map_shows_every_result_with_each_area_once(client, many):
