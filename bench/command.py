@@ -122,9 +122,9 @@ class ScratchDirectory:
         settle()
         return seconds
 
-    def places(self):
+    def places(self, count=None):
         """The places to search (`bench.pages.choose_places`), as (postcode, filters) pairs."""
-        places = choose_places(self.client, self.postcodes)
+        places = choose_places(self.client, self.postcodes, count)
         self.info("Search places: " + ", ".join(postcode for postcode, _ in places))
         return places
 

@@ -17,7 +17,7 @@ from search import selectors
 
 from .synthetic import cell_of
 
-SEARCH_PLACES = 10
+SEARCH_PLACES = 10  # places the benchmarks search, unless they ask for fewer
 # Search places are town or city centres at least this far apart. Only the busiest places fill a
 # page from 1,000 providers, so most are in London: the worst case for 100,000 (most matches).
 PLACE_SPACING_MILES = 5
@@ -69,11 +69,12 @@ def forget_pages():
     cache.version += 1
 
 
-def choose_places(client, postcodes):
-    """Postcodes in the most built-up grid cells, far apart, busiest first, where the directory
-    already fills a page both unfiltered and filtered: a larger directory is then timed on the
-    same page (20 results, map data, filters), not on a shorter one at the smaller size.
-    Returns (postcode, filters) pairs."""
+def choose_places(client, postcodes, count=None):
+    """Up to `count` (SEARCH_PLACES) postcodes in the most built-up grid cells, far apart, busiest
+    first, where the directory already fills a page both unfiltered and filtered: a larger
+    directory is then timed on the same page (20 results, map data, filters), not on a shorter
+    one at the smaller size. Returns (postcode, filters) pairs."""
+    count = count or SEARCH_PLACES
     cells = {}
     for row in postcodes:
         cells.setdefault(cell_of(row[3], row[4]), []).append(row)
@@ -85,7 +86,7 @@ def choose_places(client, postcodes):
             for other_lat, other_lon, _ in chosen_cells
         ):
             chosen_cells.append((lat, lon, rows))
-        if len(chosen_cells) >= SEARCH_PLACES * 10:
+        if len(chosen_cells) >= count * 10:
             break
 
     categories = list(ServiceCategory.objects.values_list("slug", flat=True))
@@ -104,7 +105,7 @@ def choose_places(client, postcodes):
             ):
                 places.append((postcode, filters))
                 break
-        if len(places) == SEARCH_PLACES:
+        if len(places) == count:
             break
     if not places:
         raise CommandError(

@@ -50,11 +50,11 @@ class Command(BenchCommand):
             for providers in size:
                 directory.grow(providers - written)
                 written = providers
-                places = places or directory.places()
+                places = places or directory.places(count=1)  # the busiest
                 self.profile(directory.client, places, providers)
 
     def profile(self, client, places, providers):
-        postcode, filters = places[0]
+        [(postcode, filters)] = places
         for url in [search_url(postcode, filters), search_url(postcode)]:
             fetch(client, url)  # its cards and filter panel kept
             forget_pages()
