@@ -609,7 +609,7 @@ class Snapshot:
             self.is_free[rows].tolist(),
             self.rate_min[rows].tolist(),
             self.rate_max[rows].tolist(),
-            self.option_columns["accepts_direct_payments"][rows].tolist(),
+            self.option_columns["accepts_direct_payments"][rows].tolist(),  # a filter's column
             kinds.tolist(),
             check_state(until, today).tolist(),
             until.tolist(),

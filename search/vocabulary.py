@@ -45,13 +45,15 @@ class UpTo(NamedTuple):
 
 
 class Answered(NamedTuple):
-    """The provider's answer about new clients is `answer` (a `NewClients` value) on the day:
-    confirmed in the last 45 days (`providers.models.new_clients_state`)."""
+    """The provider's answer about new clients is `answer` (a `NewClients` value), confirmed
+    recently enough to stand on the day (`providers.models.new_clients_state`)."""
 
     answer: str
 
 
 class Option(NamedTuple):
+    """One option of a filter: how it stands in the URL, its label, and when a listing has it."""
+
     value: str  # in the URL
     label: Promise
     test: Yes | Until | UpTo | Answered
