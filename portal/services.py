@@ -25,7 +25,8 @@ from core.ratelimit import RateLimit, rate_limit_hit
 from places.models import Postcode
 from places.nations import WALES, nation_of
 from places.postcodes import PostcodeValue
-from providers.models import AVAILABILITY_DAYS, Audience, Check, NewClients, Provider, Service
+from providers.models import Audience, Check, NewClients, Provider, Service
+from providers.rules import AVAILABILITY_DAYS
 
 from .models import Application, Owner, ProposedChange, ProviderFigures, is_staff_account
 from .regulation import registration_advice

@@ -51,13 +51,11 @@ from .models import (
     Review,
     Service,
     ServiceCategory,
-    basics_current_until,
-    check_current_until,
     rows_updated,
-    rules_met_until,
     sector_centre,
     works_alone,
 )
+from .rules import basics_current_until, check_current_until, rules_met_until
 
 logger = logging.getLogger(__name__)
 
@@ -247,7 +245,8 @@ def _refresh(provider_ids, *, moved=()):
 def _refresh_checks(ids):
     """Every column derived from a provider's checks, reviews and services: whether it gives
     personal care, the day its basic checks and its registration stop being current, the last day
-    it meets the publishing rules, and the last day staff checked anything."""
+    it meets the publishing rules (`rules.rules_met_until`), and the last day staff checked
+    anything."""
     rows, checked, until = defaultdict(list), defaultdict(list), defaultdict(dict)
     checks = Check.objects.filter(provider_id__in=ids).values_list(
         "provider_id", "kind", "status", "expires_on", "verified_on"

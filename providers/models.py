@@ -10,7 +10,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +20,21 @@ from places.nations import ENGLAND, NATIONS, nation_of
 from places.postcodes import InvalidPostcode, PostcodeValue, normalise
 
 from .regulators import regulator_for
+from .rules import (
+    BASIC_KINDS,
+    REGULATION_KINDS,
+    REVIEW_DAYS,
+    CheckKind,
+    CheckStatus,
+    check_counts,
+    check_public_words,
+    check_state,
+    grace_days,  # noqa: F401 - search.selectors and search.snapshot still read it from here
+    grace_notice,
+    last_good_day,
+    new_clients_state,
+    public_checks_until,
+)
 
 # Sent by `update()` on providers and checks, which Django sends no signal for, with the ids of
 # the providers whose rows it touched. `providers.changes` is the one receiver.
@@ -96,11 +110,6 @@ class Audience(models.Model):
         return in_language(self.name, self.name_cy)
 
 
-def _in_sentence(label):
-    """ "Public liability insurance" -> "public liability insurance"; "DBS check" stays."""
-    return label if label[:2].isupper() else label[0].lower() + label[1:]
-
-
 # What the profile page shows for each `available_<name>` field, in the page's language.
 AVAILABILITY_WORDS = {
     "weekdays": _("weekdays"),
@@ -135,8 +144,6 @@ class NewClientsVia(models.TextChoices):
     ACCOUNT = "account", _("their own page")
 
 
-# Confirmed longer ago than this, an answer is never shown as current: "Not confirmed recently".
-AVAILABILITY_DAYS = 45
 # `new_clients_state` codes, by index: 0 not confirmed recently (or never said).
 NEW_CLIENTS_CODES = ("", NewClients.TAKING, NewClients.WAITING_LIST, NewClients.FULL)
 NEW_CLIENTS_UNCONFIRMED = "unconfirmed"
@@ -145,14 +152,6 @@ NEW_CLIENTS_UNCONFIRMED = "unconfirmed"
 def new_clients_code(new_clients):
     """A `Provider.new_clients` value as its code in NEW_CLIENTS_CODES (0 for none)."""
     return NEW_CLIENTS_CODES.index(new_clients) if new_clients in NEW_CLIENTS_CODES else 0
-
-
-def new_clients_state(code, confirmed_day, today):
-    """The public answer on `today`: the code said (NEW_CLIENTS_CODES) while it was confirmed
-    within AVAILABILITY_DAYS of `today` (`confirmed_day` a day number, `date.toordinal()`), else 0,
-    "not confirmed recently". The one rule for cards, popups, profiles, the shortlist, search and
-    open data; plain arithmetic, so it answers for numpy columns just as for one listing."""
-    return code * (confirmed_day >= today.toordinal() - AVAILABILITY_DAYS)
 
 
 class NewClientsShown(NamedTuple):
@@ -185,7 +184,7 @@ class ProviderQuerySet(models.QuerySet):
         or exempt, each in date or run out no longer than the grace period ago. One indexed
         comparison on the derived column `rules_met_until`."""
         today = today or timezone.localdate()
-        return self.filter(rules_met_until__gte=today - timedelta(days=grace_days()))
+        return self.filter(rules_met_until__gte=last_good_day(today))
 
     def outside_rules(self, today=None):
         return self.exclude(pk__in=self.model.objects.within_rules(today).values("pk"))
@@ -202,7 +201,7 @@ class ProviderQuerySet(models.QuerySet):
         )
         return self.filter(status=Provider.Status.SUSPENDED).filter(Exists(by_rules))
 
-    def review_due(self, today=None, days=365):
+    def review_due(self, today=None, days=REVIEW_DAYS):
         """No full review recorded in the last `days` days."""
         today = today or timezone.localdate()
         recent = Review.objects.filter(
@@ -223,11 +222,6 @@ class ProviderQuerySet(models.QuerySet):
     def with_expired_checks(self, today=None):
         today = today or timezone.localdate()
         return self.filter(Exists(Check.objects.expired(today).filter(provider=OuterRef("pk"))))
-
-
-def grace_days():
-    """Days a listing stays public after a basic check runs out (settings.CHECK_GRACE_DAYS)."""
-    return settings.CHECK_GRACE_DAYS
 
 
 class PublicProviderManager(models.Manager.from_queryset(ProviderQuerySet)):
@@ -632,39 +626,11 @@ class Provider(models.Model):
         )
 
     def grace_notice(self, today=None):
-        """While a basic check has run out but the grace period has not: which checks, and the
-        day the listing will be taken down. None otherwise. From prefetched checks."""
+        """While a basic check has run out but the grace period has not: which checks, the day
+        the listing will be taken down and the public notice (`rules.grace_notice`). None
+        otherwise. From prefetched checks."""
         today = today or timezone.localdate()
-        until = self.basic_checks_current_until
-        if until is None or until >= today:
-            return None
-        lapsed = [
-            check
-            for check in self.checks.all()
-            if check.kind in Check.BASIC_KINDS and check.expires_on and check.expires_on < today
-        ]
-        lapsed.sort(key=lambda check: check.expires_on)
-        ran_out = ""
-        for check in lapsed:
-            item = gettext("%(check)s ran out on %(date)s") % {
-                "check": _in_sentence(check.get_kind_display()),
-                "date": date_format(check.expires_on, "j F Y"),
-            }
-            ran_out = (
-                gettext("%(earlier)s and %(later)s") % {"earlier": ran_out, "later": item}
-                if ran_out
-                else item
-            )
-        takedown_on = until + timedelta(days=grace_days() + 1)
-        return {
-            "checks": lapsed,
-            "takedown_on": takedown_on,
-            "sentence": gettext(
-                "Their %(checks)s. The council has asked them for a current one. Unless it is "
-                "renewed, this listing will be taken down on %(date)s."
-            )
-            % {"checks": ran_out, "date": date_format(takedown_on, "j F Y")},
-        }
+        return grace_notice(self.checks.all(), self.basic_checks_current_until, today)
 
     def slug_base(self):
         """The slug before any number that makes it unique (name-2, name-3...)."""
@@ -743,26 +709,11 @@ class Check(models.Model):
     We record the outcome and dates of a DBS check, never the certificate or its number.
     """
 
-    class Kind(models.TextChoices):
-        DBS = "dbs", _("DBS check")
-        INSURANCE = "insurance", _("Public liability insurance")
-        SAFEGUARDING = "safeguarding", _("Safeguarding training")
-        BUSINESS_REGISTRATION = "business_registration", _("Business registration")
-        REGISTRATION = "registration", _("Registration with the care regulator")
-        EXEMPTION = "exemption", _("Individual exemption confirmed")
-        TERMS = "terms", _("Terms of service")
-        SUPPORT_PLAN = "support_plan", _("Support plan")
-        POLICIES = "policies", _("Complaints and safeguarding policy")
-
-    class Status(models.TextChoices):
-        NOT_PROVIDED = "not_provided", _("Not provided")
-        AWAITING = "awaiting", _("Awaiting verification")
-        VERIFIED = "verified", _("Verified")
-        EXPIRED = "expired", _("Expired")
-        REJECTED = "rejected", _("Rejected")
-
-    BASIC_KINDS = [Kind.DBS, Kind.INSURANCE, Kind.SAFEGUARDING, Kind.BUSINESS_REGISTRATION]
-    REGULATION_KINDS = [Kind.REGISTRATION, Kind.EXEMPTION]
+    # The checklist and which checks the publishing rules read: declared with the rules.
+    Kind = CheckKind
+    Status = CheckStatus
+    BASIC_KINDS = BASIC_KINDS
+    REGULATION_KINDS = REGULATION_KINDS
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="checks")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -819,8 +770,7 @@ class Check(models.Model):
         return {"provider": self.provider_id}
 
     def is_current(self, today=None):
-        until = check_current_until(self.status, self.expires_on)
-        return until is not None and until >= (today or timezone.localdate())
+        return check_counts(self.status, self.expires_on, today or timezone.localdate())
 
     def public_status(self, today=None):
         """What the public may see: "verified" only while in date."""
@@ -830,40 +780,9 @@ class Check(models.Model):
         return self.Status(self.status)
 
     def public_summary(self, today=None):
-        """(state, words) for public pages. Nothing unverified is ever worded as checked.
-
-        The words follow the label: "DBS check: checked by the council on 3 March 2026".
-        """
+        """(state, words) for public pages (`rules.check_public_words`)."""
         today = today or timezone.localdate()
-        state = self.public_status(today)
-        if state == self.Status.VERIFIED:
-            verified_on = date_format(self.verified_on, "j F Y")
-            if self.expires_on:
-                words = gettext(
-                    "checked by the council on %(verified_on)s. Valid until %(expires_on)s"
-                ) % {
-                    "verified_on": verified_on,
-                    "expires_on": date_format(self.expires_on, "j F Y"),
-                }
-            else:
-                words = gettext("checked by the council on %(verified_on)s") % {
-                    "verified_on": verified_on
-                }
-            until = check_current_until(self.status, self.expires_on)
-            return CHECK_STATES[check_state(until.toordinal(), today)], words
-        if state == self.Status.EXPIRED:
-            if self.expires_on:
-                words = gettext(
-                    "expired on %(expires_on)s. Ask the provider for a current certificate"
-                ) % {"expires_on": date_format(self.expires_on, "j F Y")}
-            else:
-                words = gettext("expired. Ask the provider for a current certificate")
-            return "expired", words
-        if state == self.Status.AWAITING:
-            return "awaiting", gettext("sent to the council but not checked yet")
-        if state == self.Status.REJECTED:
-            return "missing", gettext("not accepted by the council")
-        return "missing", gettext("not provided")
+        return check_public_words(self.status, self.verified_on, self.expires_on, today)
 
     def clean(self):
         if self.status == self.Status.VERIFIED and not self.verified_on:
@@ -941,71 +860,10 @@ class StatusChange(models.Model):
         return {"provider": self.provider_id}
 
 
-def check_current_until(status, expires_on):
-    """The last day a check counts as current: its expiry date, `date.max` if it has none, or
-    None if it is not verified. The one Python statement of "is a check current"; its SQL twin is
-    `CheckQuerySet.current`, and `basics_current_until` below builds on it."""
-    if status != Check.Status.VERIFIED:
-        return None
-    return expires_on or date.max
-
-
-def basics_current_until(rows):
-    """From a provider's (kind, status, expires_on) check rows: the day the first of the four
-    basic checks runs out when all four are verified (date.max if none expire), else None."""
-    until = {
-        kind: check_current_until(status, expires_on)
-        for kind, status, expires_on in rows
-        if kind in Check.BASIC_KINDS
-    }
-    if len(until) < len(Check.BASIC_KINDS) or None in until.values():
-        return None
-    return min(until.values())
-
-
-# A check with fewer days than this left is shown as running out, on every public page and map.
-RUNNING_OUT_DAYS = 30
-CHECK_STATES = ("expired", "running_out", "current")  # by `check_state`'s answer
-
-
-def check_state(until, today):
-    """How a verified check stands on `today`, from the last day it counts (`check_current_until`
-    as a day number, `date.toordinal()`): 0 run out, 1 running out (fewer than `RUNNING_OUT_DAYS`
-    left), 2 current. Plain comparisons, so it answers for a numpy column of day numbers just as
-    for one: the cards, the profile and the search map all read their states from it."""
-    day = today.toordinal()
-    return (until >= day) * 1 + (until >= day + RUNNING_OUT_DAYS) * 1
-
-
-def public_checks_until(rows, *, gives_personal_care, alone):
-    """[(kind, last day it counts or None), ...] of the checks a listing's state is read from, from
-    its (kind, status, expires_on) check rows: the four basic checks, then for personal care the
-    registration or (working alone) the individual exemption, whichever lasts longer, as
-    `rules_met_until` counts them."""
-    until = {kind: check_current_until(status, expires_on) for kind, status, expires_on in rows}
-    days = [(kind, until.get(kind)) for kind in Check.BASIC_KINDS]
-    if gives_personal_care:
-        allowed = [Check.Kind.REGISTRATION, *([Check.Kind.EXEMPTION] if alone else [])]
-        kind = max(allowed, key=lambda kind: until.get(kind) or date.min)
-        days.append((kind, until.get(kind)))
-    return days
-
-
 def works_alone(legal_form, workers):
     """A sole trader with no one else working in the business: the only kind of provider that
     can rely on the individual exemption from registration for personal care."""
     return legal_form == Provider.LegalForm.SOLE_TRADER and workers == 1
-
-
-def rules_met_until(*, basics_until, gives_personal_care, alone, registered_until, exempt_until):
-    """The last day a listing meets the publishing rules: its four basic checks, and for personal
-    care a current registration with the regulator or, for a sole trader working alone, a
-    confirmed individual exemption. None if it does not meet them at all."""
-    if basics_until is None or not gives_personal_care:
-        return basics_until
-    allowed = [registered_until, exempt_until if alone else None]
-    regulation_until = max((day for day in allowed if day is not None), default=None)
-    return None if regulation_until is None else min(basics_until, regulation_until)
 
 
 class DirectoryVersion(models.Model):

@@ -1,23 +1,16 @@
-"""The publishing rules, and every change of a listing's status. Keyword-only, <thing>_<action>.
+"""Every change of a listing's status under the publishing rules (`providers.rules`), and the
+provider's own answer about new clients. Keyword-only, <thing>_<action>.
 
-A listing can be published only when its four basic checks (DBS, public liability insurance,
-safeguarding training, business registration) are verified and in date and none is rejected; and,
-if it offers personal care, when it is registered with the care regulator for its nation (the CQC
-or CIW) or is a sole trader working alone whose individual exemption staff have confirmed (see
-`providers.regulators` for the law).
-Once published it stays public while that holds, and for `CHECK_GRACE_DAYS` after a basic check
-runs out (with a notice on its card and profile); `Provider.public_objects` applies the same rule,
-so nothing outside it is ever shown. `listings_apply_rules`, run daily and after staff change a
-check, then suspends what has fallen outside the rules and records why.
+A listing is published only when it meets the rules today, and `listings_apply_rules`, run daily
+and after staff change a check, suspends what has fallen outside them (past the grace period) and
+records why. `Provider.public_objects` applies the same rules, so nothing outside them is shown.
 """
-
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
-from .models import Check, NewClients, Provider, StatusChange, grace_days, works_alone
+from .models import Check, NewClients, Provider, StatusChange, works_alone
+from .rules import check_problem, last_good_day, regulation_problems, taken_down_reason
 
 
 class PublishingRefused(Exception):
@@ -28,80 +21,24 @@ class PublishingRefused(Exception):
         self.problems = problems
 
 
-def _day(value):
-    return date_format(value, "j F Y")
-
-
 def provider_rule_problems(*, provider, today=None, grace=False):
     """Why this listing may not be public today: one plain sentence per basic check that fails,
-    in checklist order; empty when it may. With `grace`, a check that ran out within the grace
-    period still passes (the rule for staying public, not for publishing)."""
+    in checklist order, then the regulation rule's; empty when it may. With `grace`, a check that
+    ran out within the grace period still passes (the rule for staying public, not for
+    publishing)."""
     today = today or timezone.localdate()
-    last_good_day = today - timedelta(days=grace_days() if grace else 0)
+    day = last_good_day(today, grace=grace)
     checks = {check.kind: check for check in Check.objects.filter(provider=provider)}
     problems = []
     for kind in Check.BASIC_KINDS:
+        check = checks.get(kind) or Check(kind=kind)  # not provided
         label = Check.Kind(kind).label
-        check = checks.get(kind)
-        status = check.status if check else Check.Status.NOT_PROVIDED
-        if status == Check.Status.REJECTED:
-            problems.append(f"{label} was rejected")
-        elif status == Check.Status.AWAITING:
-            problems.append(f"{label} has not been verified yet")
-        elif status == Check.Status.NOT_PROVIDED:
-            problems.append(f"{label} has not been provided")
-        elif status == Check.Status.EXPIRED or (
-            check.expires_on and check.expires_on < last_good_day
-        ):
-            when = f" on {_day(check.expires_on)}" if check.expires_on else ""
-            problems.append(f"{label} ran out{when}")
+        if problem := check_problem(label, check.status, check.expires_on, day=day):
+            problems.append(problem)
     # From the services themselves, not the derived column: a bulk load refreshes that later.
     if provider.services.filter(category__regulated=True).exists():
-        problems += _regulation_problems(provider, checks, last_good_day)
-    return problems
-
-
-def _regulation_problems(provider, checks, last_good_day):
-    """Personal care: registered with the nation's regulator, or a sole trader working alone
-    whose individual exemption the council has confirmed. An empty list when that holds."""
-    regulator = provider.regulator
-
-    def holds(kind):
-        check = checks.get(kind)
-        return (
-            check is not None
-            and check.status == Check.Status.VERIFIED
-            and (check.expires_on is None or check.expires_on >= last_good_day)
-        )
-
-    alone = works_alone(provider.legal_form, provider.workers)
-    if holds(Check.Kind.REGISTRATION) or (alone and holds(Check.Kind.EXEMPTION)):
-        return []
-    if alone:
-        problems = [
-            f"A sole trader who gives personal care must be registered with the {regulator.short}, "
-            "or the council must confirm they work alone and directly for each person they help "
-            "(the individual exemption)"
-        ]
-    else:
-        form = Provider.LegalForm(provider.legal_form).label
-        if provider.legal_form == Provider.LegalForm.SOLE_TRADER:
-            form = f"sole trader with {provider.workers} workers"
-        article = "An" if form[0].lower() in "aeiou" else "A"
-        problems = [
-            f"{article} {form[0].lower() + form[1:]} that gives personal care must be registered "
-            f"with the {regulator.short}"
-        ]
-    registration = checks.get(Check.Kind.REGISTRATION)
-    if registration is not None and registration.status != Check.Status.NOT_PROVIDED:
-        status = registration.status
-        if status == Check.Status.REJECTED:
-            problems.append(f"Registration with the {regulator.short} was rejected")
-        elif status == Check.Status.AWAITING:
-            problems.append(f"Registration with the {regulator.short} has not been verified yet")
-        else:
-            when = f" on {_day(registration.expires_on)}" if registration.expires_on else ""
-            problems.append(f"Registration with the {regulator.short} ran out{when}")
+        alone = works_alone(provider.legal_form, provider.workers)
+        problems += regulation_problems(provider, checks, alone=alone, day=day)
     return problems
 
 
@@ -147,7 +84,7 @@ def listings_apply_rules(*, today=None, by=None, providers=None):
     changes = []
     for provider in published.outside_rules(today).order_by("pk"):
         problems = provider_rule_problems(provider=provider, today=today, grace=True)
-        reason = "Taken down by the publishing rules: " + "; ".join(problems or ["checks"]) + "."
+        reason = taken_down_reason(problems)
         if change := provider_set_status(
             provider=provider, status=Provider.Status.SUSPENDED, by=by, reason=reason, today=today
         ):

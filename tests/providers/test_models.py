@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from places.models import Postcode, PostcodeArea, PostcodeNotFound
-from providers.models import Check, Provider, Service, ServiceCategory, check_current_until
+from providers.models import Check, Provider, Service, ServiceCategory
+from providers.rules import check_current_until
 
 from ..factories import add_basic_checks, add_check, make_provider
 

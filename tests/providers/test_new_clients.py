@@ -9,7 +9,8 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from providers.models import AVAILABILITY_DAYS, Provider, new_clients_state
+from providers.models import Provider
+from providers.rules import AVAILABILITY_DAYS, new_clients_state
 from providers.services import provider_new_clients_set
 
 from ..factories import make_provider

@@ -1,6 +1,6 @@
 """The map's data says each listing's checks in the cards' own terms: every check's state (current,
 running out, run out) and date, worked out by the one rule the cards and the profile use
-(`providers.models.check_state`), with distance, cost and Direct Payments as the card words them,
+(`providers.rules.check_state`), with distance, cost and Direct Payments as the card words them,
 and nothing more precise than the postcode sector."""
 
 import json
@@ -16,13 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from places.models import Postcode
-from providers.models import (
-    RUNNING_OUT_DAYS,
-    Check,
-    Provider,
-    Service,
-    check_state,
-)
+from providers.models import Check, Provider, Service
+from providers.rules import RUNNING_OUT_DAYS, check_state
 
 from ..factories import add_basic_checks, add_check, make_provider
 
