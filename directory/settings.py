@@ -136,7 +136,7 @@ DATABASES = {
         # A new connection for each request by default: it is what lets a request give up within
         # DB_CONNECT_TIMEOUT when the database hangs (a kept connection would wait on it), and the
         # site recovers as soon as the database does. Measured cost on a 2-core machine with the
-        # database on it: about 320 against 200 requests a second (README, "Deploying").
+        # database on it: about 320 against 200 requests a second (docs/operations.md, "Deploying").
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
         conn_health_checks=True,  # a connection lost while the database was down is replaced
     )

@@ -1,6 +1,6 @@
 """Everything a results page needs, from one call: `results_page(query)`.
 
-A search is served like this (README, "How a search is served"):
+A search is served like this (docs/search.md, "How a search is served"):
 1. `snapshot.current()` gives this process's in-memory snapshot of the published directory,
    brought up to date with every committed change (or, for a moment, the one before: `behind`).
 2. The page for this query, version and day is taken from the page cache if it is there: the page

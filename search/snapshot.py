@@ -12,7 +12,7 @@ It is tagged with the directory version (`providers.changes`), which every chang
 public sees moves when it commits, logging which listings it touched. `current()` reads the
 version on each search (one indexed query); when it has moved, the process re-reads just the
 logged listings and swaps in a patched copy (`Snapshot.patched`), so every process sees a change
-on its next search without rebuilding. README, "How a search is served", says how stale a count
+on its next search without rebuilding. docs/search.md, "How a search is served", says how stale a count
 can be and when a whole rebuild happens.
 """
 
