@@ -26,11 +26,12 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from core.dates import day_words
 from places.nations import ENGLAND
 from places.postcodes import InvalidPostcode, PostcodeValue
 from providers.models import Check, Provider
+from providers.rules import TAKEN_DOWN
 from providers.services import provider_set_status
 
 from . import companies_house, cqc
@@ -63,10 +64,6 @@ class Run:
 
     def count(self, what):
         self.counts[what] = self.counts.get(what, 0) + 1
-
-
-def _day(moment):
-    return date_format(timezone.localtime(moment) if hasattr(moment, "hour") else moment, "j F Y")
 
 
 def registers_sync(*, dry_run=False, now=None, say=print):
@@ -112,7 +109,7 @@ def _sync_cqc(run):
         run.say(f"CQC: first run, looking up all {len(targets)} listings with a CQC ID.")
         due = targets
     else:
-        run.say(f"CQC: reading the change feed since {_day(cursor.last_run_at)}.")
+        run.say(f"CQC: reading the change feed since {day_words(cursor.last_run_at)}.")
         try:
             changed = cqc.changed_locations(cursor.last_run_at, run.now)
         except RegisterUnavailable as error:
@@ -175,7 +172,7 @@ def _cqc_answer(provider, reference):
     }
     if not registration.registered:
         when = registration.deregistration_date
-        status = registration.status.lower() + (f" on {_day(when)}" if when else "")
+        status = registration.status.lower() + (f" on {day_words(when)}" if when else "")
         return Answer(
             Outcome.OFF_REGISTER,
             [f"The CQC register says {reference} was {status}."],
@@ -335,7 +332,7 @@ def _take_down(run, provider, check, answer):
     today = timezone.localdate(run.now)
     said = " ".join(answer.differences)
     check.status = Check.Status.EXPIRED
-    note = f"{_day(today)}: {said} Marked run out by the nightly check of the CQC register."
+    note = f"{day_words(today)}: {said} Marked run out by the nightly check of the CQC register."
     check.staff_notes = f"{check.staff_notes.rstrip()}\n{note}".strip()
     check.save()  # audited; providers.changes works the listing's derived columns out again
     listing = Provider.objects.get(pk=provider.pk)
@@ -347,7 +344,7 @@ def _take_down(run, provider, check, answer):
             provider=listing,
             status=Provider.Status.SUSPENDED,
             by=None,
-            reason=f"Taken down by the publishing rules: {said} (checked on {_day(today)})",
+            reason=f"{TAKEN_DOWN}{said} (checked on {day_words(today)})",
             today=today,
         )
         run.count("taken down")

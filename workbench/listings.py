@@ -8,17 +8,13 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from core.dates import day_words
 from places.postcodes import InvalidPostcode, PostcodeValue
 from providers.models import Check, Provider
+from providers.rules import RUNNING_OUT_DAYS
 
-RUNNING_OUT_DAYS = 30
 CARD_KINDS = Check.BASIC_KINDS + Check.REGULATION_KINDS
-
-
-def day(value):
-    return date_format(value, "j F Y") if value else ""
 
 
 def reference(provider_id):
@@ -50,10 +46,12 @@ def check_card(kind, check, today):
     if check.status == Check.Status.REJECTED:
         return CheckCard(kind, label, "Rejected", "red", check, True)
     if check.status == Check.Status.EXPIRED or (check.expires_on and check.expires_on < today):
-        words = f"Ran out on {day(check.expires_on)}" if check.expires_on else "Ran out"
+        words = f"Ran out on {day_words(check.expires_on)}" if check.expires_on else "Ran out"
         return CheckCard(kind, label, words, "red", check, True)
     if check.expires_on and check.expires_on < today + timedelta(days=RUNNING_OUT_DAYS):
-        return CheckCard(kind, label, f"Runs out on {day(check.expires_on)}", "yellow", check, True)
+        return CheckCard(
+            kind, label, f"Runs out on {day_words(check.expires_on)}", "yellow", check, True
+        )
     return CheckCard(kind, label, "Current", "green", check, False)
 
 

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.timesince import timesince
 
+from core.dates import day_words
 from portal.models import ProposedChange
-from providers.models import Provider, grace_days
+from providers.models import Provider
+from providers.rules import RUNNING_OUT_DAYS, takedown_day, taken_down_why
 from providers.services import provider_rule_problems
 from registers.models import RegisterRecord
 from registers.selectors import queue_items
@@ -19,7 +21,6 @@ from reports.models import ProblemReport
 from .listings import duplicates, expiring_checks, listing_label, ran_out
 
 SHOWN = 10  # items listed under each heading; the count and its link cover the rest
-EXPIRY_WINDOW_DAYS = 30
 
 
 @dataclass
@@ -53,10 +54,6 @@ def _provider_url(pk):
 
 def _renew_url(pk, kind):
     return reverse("workbench:check-renew", args=[pk, kind]) + "?" + urlencode({"next": QUEUE})
-
-
-def _day(value):
-    return value.strftime("%-d %B %Y")
 
 
 def work_queue(today=None):
@@ -241,14 +238,16 @@ def _grace(today):
 
 def _grace_item(provider, today):
     check = ran_out(provider, today)
-    gone = _day(provider.rules_met_until + timedelta(days=1))
-    down = _day(provider.rules_met_until + timedelta(days=grace_days() + 1))
+    gone = day_words(provider.rules_met_until + timedelta(days=1))
+    down = day_words(takedown_day(provider.rules_met_until))
     if check is None:  # pragma: no cover - in grace means a check ran out
         return Item(listing_label(provider), _provider_url(provider.pk), f"taken down on {down}")
     return Item(
         f"{listing_label(provider)}: {check.get_kind_display()}",
         _renew_url(provider.pk, check.kind),
-        f"ran out on {_day(check.expires_on)}, taken down on {down}" if check.expires_on else gone,
+        f"ran out on {day_words(check.expires_on)}, taken down on {down}"
+        if check.expires_on
+        else gone,
     )
 
 
@@ -256,7 +255,7 @@ def _expiring(today):
     checks = expiring_checks(today).select_related("provider").order_by("expires_on", "pk")
     return Section(
         "expiring",
-        f"Checks running out in the next {EXPIRY_WINDOW_DAYS} days",
+        f"Checks running out in the next {RUNNING_OUT_DAYS} days",
         "Ask the provider for the new one before the listing enters its grace period. Providers "
         "with an email address are reminded 30 and 7 days before.",
         checks.count(),
@@ -265,7 +264,7 @@ def _expiring(today):
             Item(
                 f"{listing_label(c.provider)}: {c.get_kind_display()}",
                 _renew_url(c.provider_id, c.kind),
-                f"runs out on {_day(c.expires_on)}",
+                f"runs out on {day_words(c.expires_on)}",
             )
             for c in checks[:SHOWN]
         ],
@@ -290,8 +289,7 @@ def _taken_down(provider):
     change = provider.status_changes.filter(to_status=Provider.Status.SUSPENDED).first()
     if change is None:  # pragma: no cover - suspended by the rules means a change says so
         return ""
-    reason = change.reason.removeprefix("Taken down by the publishing rules: ").rstrip(".")
-    return f"taken down on {_day(timezone.localtime(change.changed_at))}: {reason}"
+    return f"taken down on {day_words(change.changed_at)}: {taken_down_why(change.reason)}"
 
 
 def _review_due(today):

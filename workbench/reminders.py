@@ -6,22 +6,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.dates import day_words
 from core.names import site_names
 from core.outbox import outbox_queue
 from places.nations import WALES
 from portal.services import new_clients_emails_queue
-from providers.models import Check, Provider, grace_days
+from providers.models import Check, Provider
+from providers.rules import REMINDER_DAYS, takedown_day
 
 from .queue import work_queue
-
-REMINDER_DAYS = (30, 7)  # before a check runs out
-
-
-def _day(value):
-    return value.strftime("%-d %B %Y")
 
 
 def reminders_queue(*, today=None):
@@ -68,8 +63,8 @@ def _reminder(check, language):
     with translation.override(language):
         provider, label = check.provider, str(check.get_kind_display()).lower()
         council = site_names()["COUNCIL_NAME"]
-        runs_out = date_format(check.expires_on, "j F Y")
-        takedown = date_format(check.expires_on + timedelta(days=grace_days() + 1), "j F Y")
+        runs_out = day_words(check.expires_on)
+        takedown = day_words(takedown_day(check.expires_on))
         words = {"check": label, "name": provider.name, "date": runs_out, "council": council}
         send = (
             _("Please send %(council)s (%(email)s) a copy of the new one before then.")
@@ -105,7 +100,7 @@ def _digest(today):
     if not settings.STAFF_DIGEST_EMAIL:
         return None
     sections = work_queue(today)
-    lines = [f"The work queue for {_day(today)}:", ""]
+    lines = [f"The work queue for {day_words(today)}:", ""]
     for section in sections:
         lines.append(f"{section.title}: {section.count}")
         lines += [f"  - {item.text} ({item.detail})" if item.detail else f"  - {item.text}"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.dates import day_words
 from portal.display import diff_rows
 from portal.models import ProposedChange
 from portal.services import CannotApply, proposal_approve, proposal_reject
@@ -30,13 +31,7 @@ from .forms import (
     StageForm,
     SuspendForm,
 )
-from .listings import (
-    check_cards,
-    day,
-    duplicates,
-    listing_label,
-    listings_filter,
-)
+from .listings import check_cards, duplicates, listing_label, listings_filter
 from .pipeline import applicant_stage, pipeline
 from .queue import work_queue
 from .resources import ProviderResource
@@ -386,7 +381,7 @@ def check_renewal(request, pk, kind):
         )
         for change in suspended:
             messages.warning(request, f"{provider.name} was suspended. {change.reason}")
-        return f"{label} for {listing_label(provider)} renewed: valid until {day(check.expires_on)}"
+        return f"{label} for {listing_label(provider)} renewed: valid until {day_words(check.expires_on)}"
 
     return _action_page(
         request,
