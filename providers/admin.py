@@ -107,14 +107,10 @@ class ReviewInline(admin.TabularInline):
     verbose_name_plural = "full reviews (record one when you have checked the whole listing)"
 
 
-class StatusChangeInline(admin.TabularInline):
-    """The listing's status history: written only through "Change status", never edited."""
+class ReadOnlyInline(admin.TabularInline):
+    """Rows a listing's page shows but where nothing is added, changed or deleted."""
 
-    model = StatusChange
     extra = 0
-    fields = ["changed_at", "from_status", "to_status", "changed_by", "reason"]
-    readonly_fields = fields
-    verbose_name_plural = "status history"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -124,6 +120,15 @@ class StatusChangeInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class StatusChangeInline(ReadOnlyInline):
+    """The listing's status history: written only through "Change status", never edited."""
+
+    model = StatusChange
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "reason"]
+    readonly_fields = fields
+    verbose_name_plural = "status history"
 
 
 class StatusForm(forms.Form):

@@ -21,6 +21,7 @@ from providers.admin import (
     ChecksFilter,
     CoverageDistrictInline,
     ProviderForm,
+    ReadOnlyInline,
     ReviewInline,
     StatusChangeInline,
     StatusForm,
@@ -50,12 +51,11 @@ class GroupedCheckboxes(forms.CheckboxSelectMultiple):
             self.choices = everything
 
 
-class ReportInline(admin.TabularInline):
+class ReportInline(ReadOnlyInline):
     """What the public has told us about this listing, newest first. Read here, worked on the
     report's own page."""
 
     model = ProblemReport
-    extra = 0
     fields = ["report_link", "topic", "urgent", "status", "assigned_to", "created_at"]
     readonly_fields = fields
     ordering = ["-urgent", "-created_at"]
@@ -66,15 +66,6 @@ class ReportInline(admin.TabularInline):
     def report_link(self, obj):
         url = reverse("admin:reports_problemreport_change", args=[obj.pk])
         return format_html('<a href="{}">Open report {}</a>', url, obj.pk)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReviewForm(forms.Form):
