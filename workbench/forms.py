@@ -30,6 +30,32 @@ def day_field(label, hint, **kwargs):
     )
 
 
+def reason_field(label, hint, **kwargs):
+    """Why an officer acts, kept with what they did: up to 1,000 characters."""
+    errors = {"max_length": "The reason must be 1,000 characters or fewer", **NULL}
+    errors.update(kwargs.pop("error_messages", {}))
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages=errors,
+        **kwargs,
+    )
+
+
+def notes_field(label, hint):
+    """What an officer found or did, for staff only: optional, up to 2,000 characters."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Write 2,000 characters or fewer", **NULL},
+    )
+
+
 class VersionForm(forms.Form):
     """The listing's version as the officer saw it, sent back with every action."""
 
@@ -94,16 +120,10 @@ class RenewalForm(VersionForm):
 
 
 class SuspendForm(VersionForm):
-    reason = forms.CharField(
-        label="Why are you suspending it?",
-        help_text="Kept in the listing's status history. The public stops seeing it at once",
-        max_length=1000,
-        widget=forms.Textarea,
-        error_messages={
-            "required": "Say why you are suspending the listing",
-            "max_length": "The reason must be 1,000 characters or fewer",
-            **NULL,
-        },
+    reason = reason_field(
+        "Why are you suspending it?",
+        "Kept in the listing's status history. The public stops seeing it at once",
+        error_messages={"required": "Say why you are suspending the listing"},
     )
 
     def clean_reason(self):
@@ -119,14 +139,7 @@ class PublishForm(VersionForm):
 
 class ReviewForm(VersionForm):
     reviewed_on = day_field("Date of the review", "The day you checked the whole listing")
-    notes = forms.CharField(
-        label="What you found",
-        help_text="Staff only. Kept with the review and in the audit trail",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea,
-        error_messages={"max_length": "Write 2,000 characters or fewer", **NULL},
-    )
+    notes = notes_field("What you found", "Staff only. Kept with the review and in the audit trail")
 
     def clean_reviewed_on(self):
         day = self.cleaned_data["reviewed_on"]
@@ -148,20 +161,38 @@ class ReportForm(forms.Form):
             "invalid_choice": "Choose whether to mark it in progress or close it",
         },
     )
-    note = forms.CharField(
-        label="What you did",
-        help_text="Staff only. Needed to close the report",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea,
-        error_messages={"max_length": "Write 2,000 characters or fewer", **NULL},
-    )
+    note = notes_field("What you did", "Staff only. Needed to close the report")
 
     def clean(self):
         cleaned = super().clean()
         cleaned["note"] = cleaned.get("note", "").strip()
         if cleaned.get("status") == ProblemReport.Status.CLOSED and not cleaned["note"]:
             self.add_error("note", "Say what you did, to close the report")
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    """Approve or reject the changes a provider sent."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve: put these changes on the listing"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve or reject"},
+    )
+    reason = reason_field(
+        "Reason, if you reject it",
+        "The provider is sent this",
+        required=False,
+        error_messages={
+            "null_characters_not_allowed": "The reason contains a character we cannot save"
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why you are rejecting the changes: the provider is told")
         return cleaned
 
 

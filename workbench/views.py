@@ -1,8 +1,8 @@
 import csv
 
-from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -23,6 +23,7 @@ from reports.models import ProblemReport
 from .audit import timeline
 from .figures import figures_rows, staff_figures
 from .forms import (
+    DecisionForm,
     ListingSearchForm,
     PublishForm,
     RenewalForm,
@@ -44,6 +45,12 @@ from .services import (
     report_handle,
     review_record,
 )
+
+
+def allowed(permission):
+    """Staff without `permission` are refused (403); `staff_member_required`, above it, has sent
+    everyone else to sign in."""
+    return permission_required(permission, raise_exception=True)
 
 
 @require_safe
@@ -80,38 +87,11 @@ def figures_csv(request):
     return response
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("approve", "Approve: put these changes on the listing"), ("reject", "Reject")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose approve or reject"},
-    )
-    reason = forms.CharField(
-        label="Reason, if you reject it",
-        help_text="The provider is sent this",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea,
-        error_messages={
-            "max_length": "The reason must be 1,000 characters or fewer",
-            "null_characters_not_allowed": "The reason contains a character we cannot save",
-        },
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
-            self.add_error("reason", "Say why you are rejecting the changes: the provider is told")
-        return cleaned
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_member_required
+@allowed("portal.change_proposedchange")
 def proposal(request, pk):
     """One provider's proposed changes as a field-by-field diff, to approve or reject."""
-    if not request.user.has_perm("portal.change_proposedchange"):
-        raise PermissionDenied
     found = get_object_or_404(ProposedChange.objects.select_related("provider"), pk=pk)
     form = DecisionForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -166,11 +146,10 @@ def _change_permission(request):
 
 @require_safe
 @staff_member_required
+@allowed("providers.view_provider")
 def listings(request):
     """Every listing, found by name, town, postcode, email or reference, and filtered by status
     and checks: the daily list, so nobody needs the admin's."""
-    if not request.user.has_perm("providers.view_provider"):
-        raise PermissionDenied
     form = ListingSearchForm(request.GET or None)
     found = Provider.objects.none()
     status = 200
@@ -200,10 +179,9 @@ def listings(request):
 
 @require_safe
 @staff_member_required
+@allowed("providers.view_provider")
 def listings_export(request):
     """The listings shown by the same search, as the CSV the import reads (ProviderResource)."""
-    if not request.user.has_perm("providers.view_provider"):
-        raise PermissionDenied
     form = ListingSearchForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(
@@ -251,12 +229,11 @@ def _listing_context(request, provider, **extra):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_member_required
+@allowed("providers.view_provider")
 def listing(request, pk):
     """A listing as officers work on it: a card for each check, its reports, proposals, history
     and audit trail, and the actions (publish here; suspend, review and renewals on their own
     pages). A POST publishes it."""
-    if not request.user.has_perm("providers.view_provider"):
-        raise PermissionDenied
     provider = get_object_or_404(Provider.objects.select_related("application__stage"), pk=pk)
     if request.method != "POST":
         return render(request, "workbench/listing.html", _listing_context(request, provider))
@@ -422,9 +399,8 @@ def applicant_stage_view(request, pk):
 
 @require_safe
 @staff_member_required
+@allowed("portal.view_application")
 def pipeline_view(request):
-    if not request.user.has_perm("portal.view_application"):
-        raise PermissionDenied
     return render(request, "workbench/pipeline.html", {"stages": pipeline()})
 
 
@@ -433,10 +409,9 @@ def pipeline_view(request):
 
 @require_safe
 @staff_member_required
+@allowed("reports.view_problemreport")
 def reports(request):
     """Reports from the public: open ones (urgent first, then the longest waiting), or closed."""
-    if not request.user.has_perm("reports.view_problemreport"):
-        raise PermissionDenied
     closed = request.GET.get("open") == "no"
     found = ProblemReport.objects.select_related("provider", "assigned_to")
     if closed:
@@ -450,10 +425,9 @@ def reports(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_member_required
+@allowed("reports.view_problemreport")
 def report(request, pk):
     """One report from the public, to mark in progress or close with what was done."""
-    if not request.user.has_perm("reports.view_problemreport"):
-        raise PermissionDenied
     found = get_object_or_404(ProblemReport.objects.select_related("provider"), pk=pk)
     form = ReportForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -482,9 +456,8 @@ def report(request, pk):
 
 @require_safe
 @staff_member_required
+@allowed("portal.view_proposedchange")
 def proposals(request):
-    if not request.user.has_perm("portal.view_proposedchange"):
-        raise PermissionDenied
     found = (
         ProposedChange.objects.filter(status=ProposedChange.Status.PENDING)
         .select_related("provider")
