@@ -29,7 +29,6 @@ from .rules import (
     check_counts,
     check_public_words,
     check_state,
-    grace_days,  # noqa: F401 - search.selectors and search.snapshot still read it from here
     grace_notice,
     last_good_day,
     new_clients_state,

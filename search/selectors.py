@@ -34,7 +34,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from places import geo
-from providers.models import Check, Provider, Service, grace_days
+from providers.models import Check, Provider, Service
+from providers.rules import grace_days
 
 from .forms import PostcodeSearchForm, ProviderFilter, filter_data
 from .snapshot import MAP_CHECKS, Filters, current

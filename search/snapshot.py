@@ -40,13 +40,10 @@ from providers.models import (
     CoverageDistrict,
     Provider,
     area_label,
-    check_state,
-    grace_days,
     new_clients_code,
-    new_clients_state,
-    public_checks_until,
     works_alone,
 )
+from providers.rules import check_state, grace_days, new_clients_state, public_checks_until
 
 from .vocabulary import FILTERS, Answered, Every, Tags, Until, UpTo, Yes
 

@@ -46,7 +46,7 @@ class UpTo(NamedTuple):
 
 class Answered(NamedTuple):
     """The provider's answer about new clients is `answer` (a `NewClients` value), confirmed
-    recently enough to stand on the day (`providers.models.new_clients_state`)."""
+    recently enough to stand on the day (`providers.rules.new_clients_state`)."""
 
     answer: str
 
