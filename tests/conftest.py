@@ -17,6 +17,29 @@ from workbench.roles import roles_ensure
 from .factories import make_provider
 
 FIXTURES = Path(__file__).parent / "fixtures"
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """A test in real transactions ends with a flush of every table; with serialized_rollback the
+    next one restores what the migrations seeded (content types, roles, the taxonomy) with their
+    ids. Without it, the flush recreates content types under new ids on PostgreSQL, and after a
+    serialized test nothing at all is restored, while Django's content-type cache keeps the old
+    ids: the next audit-log write fails its foreign key. So every one restores, or none does."""
+    loose = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        options = marker.kwargs if marker else {}
+        fixtures = set(getattr(item, "fixturenames", ()))
+        transactional = options.get("transaction") or TRANSACTIONAL_FIXTURES & fixtures
+        if transactional and not options.get("serialized_rollback"):
+            loose.append(item.nodeid)
+    if loose:
+        raise pytest.UsageError(
+            "Tests in real transactions need "
+            "@pytest.mark.django_db(transaction=True, serialized_rollback=True): "
+            + ", ".join(loose)
+        )
 
 
 @pytest.fixture

@@ -35,9 +35,20 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Django keeps a connection per thread, but per asyncio context once an event loop runs in the
+    # thread, and Playwright's sync API runs its loop in this one: every test after the browser
+    # started would get new connection objects. Those lack the test database's serialized
+    # contents (an attribute of the connection that created the database), so serialized_rollback
+    # silently did nothing, while a flush after a test that did restore them had left the tables
+    # empty (content types too) and Django's content-type cache pointing at the old ids: the next
+    # write to the audit log failed its foreign key on PostgreSQL. Keep this thread's connections.
+    ours = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in ours.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(
             executable_path=path, headless=True, args=CHROMIUM_FLAGS
         )

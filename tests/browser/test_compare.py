@@ -14,7 +14,10 @@ from ..factories import add_check, make_provider
 from .conftest import axe_violations
 from .test_shortlist import add_by_post, tab_to
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 INDEX = reverse("shortlist:index")
 COMPARE = reverse("shortlist:compare")

@@ -7,7 +7,10 @@ from directory.guidance import QUESTIONS
 
 from .conftest import axe_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 GUIDES = [
     "guidance:index",

@@ -8,7 +8,10 @@ from django.urls import reverse
 from ..factories import add_basic_checks, make_provider
 from .conftest import axe_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def tab_to(page, predicate_js, limit=80):

@@ -13,7 +13,10 @@ from shortlist.services import shared_shortlist_create, shared_shortlist_revoke
 from ..factories import add_basic_checks, add_check, make_provider
 from .conftest import axe_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 INDEX = reverse("shortlist:index")
 
