@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from core.roles import ADMIN_GROUP, STAFF_GROUP
@@ -40,6 +41,15 @@ def pytest_collection_modifyitems(items):
             "@pytest.mark.django_db(transaction=True, serialized_rollback=True): "
             + ", ".join(loose)
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes():
+    """Passwords hashed with salted MD5, as Django advises for test suites: production's PBKDF2
+    (a million rounds) takes over half a second a hash here, and a few hundred tests make staff
+    users or sign in. Only the tests' own process; the servers they start keep the default."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
