@@ -16,9 +16,16 @@ from places.importers import import_postcodes, open_source
 from workbench.roles import roles_ensure
 
 from .factories import make_provider
+from .properties import PROFILE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+def pytest_report_header():
+    if PROFILE == "ci":
+        return "property tests: every example (HYPOTHESIS_PROFILE=ci)"
+    return f"property tests: a tenth of the examples ({PROFILE}); HYPOTHESIS_PROFILE=ci for all"
 
 
 def pytest_collection_modifyitems(items):

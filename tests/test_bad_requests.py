@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from .properties import examples
+
 URLS = ["/", "/search/", "/shortlist/", "/shortlist/add/", "/report/no-such-listing/", "/nope/"]
 FORM = "application/x-www-form-urlencoded"
 
@@ -65,7 +67,7 @@ def test_the_400_page_is_plain_and_says_nothing_was_saved(visitor):
 
 
 @hypothesis_settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -164,7 +166,7 @@ def test_the_apis_whole_numbers_still_take_plain_digits(client, postcodes, endpo
 
 
 @hypothesis_settings(
-    max_examples=200,
+    max_examples=examples(200),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
@@ -308,7 +310,7 @@ def test_odd_headers_never_get_a_server_error(wsgi, headers):
 
 
 @hypothesis_settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],

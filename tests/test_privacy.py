@@ -15,6 +15,7 @@ from providers.models import CoverageDistrict, Provider
 from shortlist.models import SharedShortlist
 
 from .factories import add_check, make_provider
+from .properties import examples
 
 BASE_POSTCODE = "CM1 1RW"  # its sector, CM1 1, has other postcodes: the centre is elsewhere
 
@@ -138,7 +139,7 @@ def everything_public(client, provider):
 
 
 @settings(
-    max_examples=12,
+    max_examples=examples(12),
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

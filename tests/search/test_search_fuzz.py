@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ..factories import add_basic_checks, make_provider
+from ..properties import examples
 
 URL = reverse("search:results")
 
@@ -44,7 +45,7 @@ def listed(postcodes):
 
 @pytest.mark.django_db
 @settings(
-    max_examples=1000,
+    max_examples=examples(1000),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -26,6 +26,7 @@ from search import snapshot
 from search.vocabulary import COST, FEATURE, WHEN
 
 from ..factories import add_basic_checks, add_check, make_provider
+from ..properties import examples
 
 PLACES = ["CM1 1RW", "CM2 8QB", "CM1 6GB", "CO1 2FN", "CO4", "CM1", "SS14 2GL", "TA1 1NR"]
 CATEGORIES = ["personal-care", "help-at-home", "carer-respite", "out-and-about"]
@@ -285,7 +286,7 @@ filter_sets = st.builds(
 
 
 @settings(
-    max_examples=200,
+    max_examples=examples(200),
     derandomize=True,  # the same examples on every run, so CI cannot pass by luck
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
