@@ -588,7 +588,7 @@ def _new_clients_email(provider, language):
                 _(
                     "People looking for help see beside %(name)s whether you are taking new "
                     "clients, as you last told us. Your answer shows for %(days)s days; after "
-                    "that it says \u201cNot confirmed recently\u201d."
+                    "that it says “Not confirmed recently”."
                 )
                 % {"name": provider.name, "days": AVAILABILITY_DAYS},
                 _(
