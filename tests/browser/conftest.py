@@ -86,6 +86,15 @@ def axe_violations(page):
     ]
 
 
+def tab_to(page, predicate_js, limit=80):
+    """Press Tab until `predicate_js` (about `el`, the focused element) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {predicate_js})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached an element where {predicate_js}")
+
+
 @pytest.fixture(autouse=True)
 def taxonomy(transactional_db):
     """Live-server tests run in real transactions, and the flush after each one also removes the

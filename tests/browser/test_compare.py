@@ -11,8 +11,8 @@ from django.utils import timezone
 from providers.models import Provider, Service
 
 from ..factories import add_check, make_provider
-from .conftest import axe_violations
-from .test_shortlist import add_by_post, tab_to
+from .conftest import axe_violations, tab_to
+from .test_shortlist import add_by_post
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from directory.guidance import QUESTIONS
 
-from .conftest import axe_violations
+from .conftest import axe_violations, tab_to
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,28 +64,19 @@ def test_every_question_its_error_and_both_results_have_no_wcag_violations(live_
     assert axe_violations(page) == []
 
 
-def focus_by_tab(page, test, limit=30):
-    """Press Tab until `test` (a JS expression about document.activeElement) holds."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {test})(document.activeElement)"):
-            return
-    raise AssertionError(f"Tab never reached an element where {test}")
-
-
 def test_five_questions_by_keyboard_with_javascript(live_server, page):
     page.goto(live_server.url + reverse("guidance:right-for-me"))
-    focus_by_tab(page, "el.textContent.trim() === 'Start now'")
+    tab_to(page, "el.textContent.trim() === 'Start now'", limit=30)
     page.keyboard.press("Enter")
     for number in range(1, 6):
         page.wait_for_url("**" + question_url(number))
         assert h1(page) == QUESTIONS[number - 1].text
         # The first stop in the group is the first radio, "Yes"; Space picks it.
-        focus_by_tab(page, "el.name === 'answer'")
+        tab_to(page, "el.name === 'answer'", limit=30)
         assert page.evaluate("document.activeElement.value") == "yes"
         page.keyboard.press("Space")
         assert page.locator("#answer").is_checked()
-        focus_by_tab(page, "el.textContent.trim() === 'Continue'", limit=3)
+        tab_to(page, "el.textContent.trim() === 'Continue'", limit=3)
         page.keyboard.press("Enter")
     page.wait_for_url("**" + reverse("guidance:right-for-me-result"))
     assert h1(page) == POSITIVE

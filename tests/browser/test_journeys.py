@@ -6,21 +6,12 @@ import pytest
 from django.urls import reverse
 
 from ..factories import add_basic_checks, make_provider
-from .conftest import axe_violations
+from .conftest import axe_violations, tab_to
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def tab_to(page, predicate_js, limit=80):
-    """Press Tab until `predicate_js` (about `el`, the focused element) holds."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {predicate_js})(document.activeElement)"):
-            return
-    raise AssertionError(f"Tab never reached an element where {predicate_js}")
 
 
 def test_search_profile_shortlist_share_by_keyboard(live_server, page, postcodes):

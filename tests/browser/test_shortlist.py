@@ -11,7 +11,7 @@ from shortlist.models import SharedShortlist
 from shortlist.services import shared_shortlist_create, shared_shortlist_revoke
 
 from ..factories import add_basic_checks, add_check, make_provider
-from .conftest import axe_violations
+from .conftest import axe_violations, tab_to
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,15 +49,6 @@ def add_by_post(live_server, page, provider):
         headers={"Referer": live_server.url + provider.get_absolute_url()},
     )
     assert response.ok, response.status
-
-
-def tab_to(page, predicate_js, limit=60):
-    """Press Tab until `predicate_js` (a function of document.activeElement) is true."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(el => {predicate_js})(document.activeElement)"):
-            return
-    raise AssertionError(f"Never reached an element where {predicate_js}")
 
 
 def test_empty_shortlist_has_no_wcag_violations(live_server, page, db):

@@ -9,11 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from places.models import Postcode
-from providers.models import Check, Provider, Service
+from providers.models import Provider, Service
 
 from ..factories import add_check, make_provider
-from .conftest import INDEX, add, html, set_entries
+from .conftest import INDEX, add, assert_nothing_private, html, private_pat, set_entries
 
 COMPARE = reverse("shortlist:compare")
 
@@ -225,28 +224,11 @@ def test_checks_come_from_the_same_rules_as_the_cards(client, compared, today):
 
 
 def test_nothing_unverified_is_worded_as_checked_and_nothing_private_shows(client, postcodes):
-    provider = make_provider(name="Private Pat", checks=False, base_postcode="CM1 1RW")
-    for kind in ["dbs", "insurance", "business_registration"]:
-        add_check(provider, kind, verified_on=None, status="verified")
-    add_check(provider, "safeguarding", expires_on=timezone.localdate() - timedelta(days=3))
-    add_check(provider, "exemption")
-    for kind in ["terms", "support_plan"]:
-        add_check(provider, kind, status="awaiting")
-    add_check(provider, "policies", status="rejected")
-    Check.objects.filter(provider=provider).update(staff_notes="PRIVATE-CHECK-NOTE")
+    provider = private_pat("exemption")
     add(client, provider.pk)
     page = html(client.get(COMPARE))
     assert "Private Pat" in page
-    home = Postcode.objects.get(postcode="CM1 1RW")
-    for private in [
-        "CM1 1RW",
-        "CM11RW",
-        "PRIVATE-STAFF-NOTE",
-        "PRIVATE-CHECK-NOTE",
-        f"{home.latitude:.4f}",
-        f"{home.longitude:.4f}",
-    ]:
-        assert private not in page
+    assert_nothing_private(page)
     table = read_table(client.get(COMPARE))
     assert row(table, "Support plan") == [
         "Not checked yet Sent to the council but not checked yet."

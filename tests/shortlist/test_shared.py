@@ -8,13 +8,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from places.models import Postcode
 from providers.models import Check, Provider, Service
 from shortlist.models import SharedShortlist
 from shortlist.services import shared_shortlist_create
 
-from ..factories import add_check, make_provider
-from .conftest import INDEX, add, html, set_entries
+from ..factories import make_provider
+from .conftest import INDEX, add, assert_nothing_private, html, private_pat, set_entries
 
 SHARE = reverse("shortlist:share")
 REVOKE = reverse("shortlist:revoke")
@@ -184,33 +183,12 @@ def test_deleted_provider_shows_as_no_longer_listed(client, providers, shared_li
 
 
 def test_shared_page_never_shows_private_data(client, postcodes):
-    provider = make_provider(
-        name="Private Pat",
-        base_postcode="CM1 1RW",
-        checks=False,
-        services=Service.objects.filter(slug="gardening"),
-    )
-    for kind in ["dbs", "insurance", "business_registration"]:
-        add_check(provider, kind, verified_on=None, status="verified")
-    add_check(provider, "safeguarding", expires_on=timezone.localdate() - timedelta(days=3))
-    for kind in ["terms", "support_plan"]:
-        add_check(provider, kind, status="awaiting")
-    add_check(provider, "policies", status="rejected")
-    Check.objects.filter(provider=provider).update(staff_notes="PRIVATE-CHECK-NOTE")
+    provider = private_pat(services=Service.objects.filter(slug="gardening"))
     add(client, provider.pk)
     shared = share(client)
     page = html(Client().get(shared.get_absolute_url()))
     assert "Private Pat" in page
-    home = Postcode.objects.get(postcode="CM1 1RW")
-    for private in [
-        "CM1 1RW",
-        "CM11RW",
-        "PRIVATE-STAFF-NOTE",
-        "PRIVATE-CHECK-NOTE",
-        f"{home.latitude:.4f}",
-        f"{home.longitude:.4f}",
-    ]:
-        assert private not in page
+    assert_nothing_private(page)
     # Checks not verified, or run out, are never worded as checked.
     for kind in ["Terms of service", "Support plan", "Complaints and safeguarding policy"]:
         assert f"{kind}: checked by the council" not in page
