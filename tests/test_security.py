@@ -113,16 +113,6 @@ def test_the_daily_run_clears_old_sessions_and_long_gone_links(client, provider)
     assert not Session.objects.filter(pk=session.session_key).exists()
 
 
-def test_demo_logins_exist_only_in_development(postcodes, settings):
-    from django.contrib.auth import get_user_model
-
-    call_command("load_demo", verbosity=0, stdout=StringIO())
-    assert not get_user_model().objects.filter(username__in=["staff", "admin"]).exists()
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0, stdout=StringIO())
-    assert get_user_model().objects.filter(username__in=["staff", "admin"]).count() == 2
-
-
 def test_browsing_makes_no_session_until_a_visitor_keeps_something(client, provider):
     for path in ["/", "/search/?postcode=CM1+1AE", provider.get_absolute_url(), "/guidance/"]:
         client.get(path)

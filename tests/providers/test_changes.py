@@ -240,14 +240,6 @@ def test_loaddata(client, two, today, committed, tmp_path):
     assert searched(client, feature="checks") == {"Second"}
 
 
-def test_load_demo(client, postcodes, today, committed):
-    with committed():
-        call_command("load_demo", verbosity=0)
-    for provider in Provider.objects.all():
-        derived = provider.basic_checks_current_until
-        assert (derived is not None and derived >= today) == checks_current(provider, today)
-
-
 def test_bulk_writes_without_the_orm(client, postcodes, today, committed):
     rows = list(
         Postcode.objects.filter(sector="CM1 1").values_list(
