@@ -1,4 +1,8 @@
-"""Playwright driving Debian's Chromium (never a downloaded browser) against live_server."""
+"""Playwright driving Debian's Chromium (never a downloaded browser) against live_server.
+
+The live server reads what a test commits, so these tests run in real transactions; each one
+starts from the data the migrations seeded (the taxonomy, the roles), restored by
+serialized_rollback after the previous test's flush."""
 
 import os
 import shutil
@@ -93,15 +97,3 @@ def tab_to(page, predicate_js, limit=80):
         if page.evaluate(f"(el => {predicate_js})(document.activeElement)"):
             return
     raise AssertionError(f"Tab never reached an element where {predicate_js}")
-
-
-@pytest.fixture(autouse=True)
-def taxonomy(transactional_db):
-    """Live-server tests run in real transactions, and the flush after each one also removes the
-    service taxonomy that a data migration seeded; put it back the way the migration does."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("providers.migrations.0002_seed_taxonomy").seed(apps, None)
-    import_module("providers.migrations.0012_welsh").seed(apps, None)

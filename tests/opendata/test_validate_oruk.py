@@ -11,6 +11,7 @@ from providers.models import Provider, Service
 
 from ..factories import make_provider
 
+# Our own feed is served by the live server, which reads what the test committed.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
@@ -48,6 +49,7 @@ def test_a_url_that_is_not_a_feed_fails_plainly(live_server, db):
     assert "Traceback" not in report and " 0 failed" not in report
 
 
+@pytest.mark.django_db  # no live server: nothing to commit
 def test_a_feed_that_cannot_be_reached_fails_plainly(db):
     report, error = validate("http://127.0.0.1:9/api/oruk", "--timeout", "2")
     assert error is not None and "Traceback" not in report
@@ -67,6 +69,7 @@ def test_level_2_every_location_has_coordinates(live_server, postcodes):
     assert report.splitlines()[-1] == "8 passed, 0 failed"
 
 
+@pytest.mark.django_db
 def test_level_2_fails_a_feed_with_a_location_without_coordinates(httpserver, db):
     page = {
         "total_items": 1, "total_pages": 1, "page_number": 1, "size": 1, "first_page": True,
