@@ -59,6 +59,17 @@ def quick_password_hashes():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_collected_static_files(tmp_path_factory):
+    """The tests use static files where they are (STATIC_MANIFEST=false), never the collected
+    ones. WhiteNoise reads every collected file each time a test client builds its middleware:
+    once `collectstatic` has filled var/staticfiles (the production server test, `make serve`),
+    a fifth of a second per test. So this process gets an empty STATIC_ROOT; the servers the
+    tests start read the collected files as production does."""
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static_root")):
+        yield
+
+
 @pytest.fixture
 def postcodes(db):
     """The demo towns' postcodes (real Code-Point Open rows), loaded the way production loads them."""
