@@ -72,6 +72,29 @@ def no_collected_static_files(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_grid_transformer():
+    """Each postcode import builds pyproj's British National Grid to WGS84 transformer, which
+    takes 60 ms, and most tests import the fixture's postcodes: the tests build it once. (A
+    transformer is used from one thread at a time here, as in an import.)"""
+    from places import importers
+
+    made = {}
+    real = importers.Transformer
+
+    class Transformer:
+        @staticmethod
+        def from_crs(*crs, **options):
+            key = (crs, tuple(sorted(options.items())))
+            if key not in made:
+                made[key] = real.from_crs(*crs, **options)
+            return made[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importers, "Transformer", Transformer)
+        yield
+
+
 @pytest.fixture
 def postcodes(db):
     """The demo towns' postcodes (real Code-Point Open rows), loaded the way production loads them."""
