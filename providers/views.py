@@ -1,9 +1,9 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
+from core.dates import day_words
 from places import geo
 from places.models import PostcodeArea
 
@@ -76,7 +76,7 @@ def checks_summary(provider, checklist, *, last_checked_on, today):
                 len(expired),
             )
         else:
-            numbers["date"] = date_format(min(check.expires_on for check in expired), "j F Y")
+            numbers["date"] = day_words(min(check.expires_on for check in expired))
             sentence = ngettext(
                 "%(expired)s of %(count)s checks ran out on %(date)s",
                 "%(expired)s of %(count)s checks ran out, the first on %(date)s",
@@ -95,7 +95,7 @@ def checks_summary(provider, checklist, *, last_checked_on, today):
     if last_checked_on:
         sentence = gettext("%(checks)s, last checked %(date)s") % {
             "checks": sentence,
-            "date": date_format(last_checked_on, "j F Y"),
+            "date": day_words(last_checked_on),
         }
     return {"state": "current" if current == count else "partial", "sentence": sentence}
 

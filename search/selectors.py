@@ -28,11 +28,11 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from core.dates import day_words
 from places import geo
 from providers.models import Check, Provider, Service
 from providers.rules import grace_days
@@ -446,7 +446,7 @@ def map_data(location, snapshot, rows, distance_sq, today):
             for lat, lon, label, row in areas
         ],
         "checks": [str(Check.Kind(kind).label) for kind in MAP_CHECKS],
-        "dates": [date_format(date.fromordinal(number), "j F Y") for number in dates],
+        "dates": [day_words(date.fromordinal(number)) for number in dates],
         "costs": [_cost_words(*values) for values in costs],
         "words": map_words(),
         "providers": providers,

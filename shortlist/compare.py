@@ -4,9 +4,9 @@ from the same rules as the cards and the profile (`Provider.public_checklist`, `
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from core.dates import day_words
 from providers.models import Check
 
 
@@ -58,7 +58,7 @@ def regulation_summary(provider, today=None):
         values = {
             "regulator": regulator.full_name,
             "reference": registration.reference,
-            "date": date_format(registration.verified_on, "j F Y"),
+            "date": day_words(registration.verified_on),
         }
         if regulator.short == "CQC":
             sentence = gettext(

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
+from core.dates import day_words
 from core.names import site_names
 from core.outbox import outbox_queue, outbox_send_on_commit
 from core.ratelimit import RateLimit
@@ -160,7 +160,7 @@ def _email_body(columns, *, sender, site):
             "These are the details each provider had in %(site)s on %(date)s. They may change: "
             "the link under each name shows their latest listing."
         )
-        % {"site": site, "date": date_format(timezone.localdate(), "j F Y")}
+        % {"site": site, "date": day_words(timezone.localdate())}
     )
     return "\n\n".join(parts) + "\n"
 

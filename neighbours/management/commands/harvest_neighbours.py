@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from core.dates import day_words
 from neighbours.services import feed_harvest, feeds_configured
 
 
@@ -43,11 +43,7 @@ class Command(BaseCommand):
                 )
                 continue
             kept = feed.services.count()
-            when = (
-                date_format(timezone.localtime(feed.last_harvested_at), "j F Y")
-                if feed.last_harvested_at
-                else None
-            )
+            when = day_words(feed.last_harvested_at) if feed.last_harvested_at else None
             self.stdout.write(
                 self.style.WARNING(
                     f"[{number}/{len(feeds)}] {feed.name}: skipped, {outcome.message}. "
