@@ -5,7 +5,6 @@ server standing in for GOV.UK Notify."""
 
 import json
 import re
-import uuid
 
 import pytest
 
@@ -14,6 +13,7 @@ from portal.services import new_clients_emails_queue
 from providers.models import Provider
 
 from ..factories import make_provider
+from ..notify import API_KEY, TEXT_TEMPLATE, created
 from .conftest import axe_violations
 
 pytestmark = [
@@ -28,18 +28,11 @@ def texted_link(httpserver, settings, base):
     """Queue and send the monthly question as the daily run does; the link in the text."""
     settings.SITE_URL = base
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.NOTIFY_API_KEY = f"council_test-{uuid.uuid4()}-{uuid.uuid4()}"
-    settings.NOTIFY_SMS_TEMPLATE_ID = str(uuid.uuid4())
+    settings.NOTIFY_API_KEY = API_KEY
+    settings.NOTIFY_SMS_TEMPLATE_ID = TEXT_TEMPLATE
     settings.NOTIFY_BASE_URL = httpserver.url_for("/").rstrip("/")
     httpserver.expect_request("/v2/notifications/sms", method="POST").respond_with_json(
-        {
-            "id": str(uuid.uuid4()),
-            "reference": None,
-            "content": {"body": "b", "from_number": "COUNCIL"},
-            "uri": httpserver.url_for("/v2/notifications/1"),
-            "template": {"id": settings.NOTIFY_SMS_TEMPLATE_ID, "version": 1, "uri": base},
-        },
-        status=201,
+        created(httpserver, "sms", body="b", from_number="COUNCIL"), status=201
     )
     make_provider(name="Ruth's Helping Hands", email="ruth@example.org", phone="07700 900123")
     new_clients_emails_queue()

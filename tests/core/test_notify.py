@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from datetime import timedelta
 
 import jwt
@@ -22,11 +21,16 @@ from werkzeug import Response
 from core.notify import uk_mobile_number
 from core.outbox import outbox_queue, outbox_send
 
-SERVICE_ID = str(uuid.uuid4())
-SECRET = str(uuid.uuid4())
-API_KEY = f"council_test-{SERVICE_ID}-{SECRET}"
-EMAIL_TEMPLATE = str(uuid.uuid4())
-TEXT_TEMPLATE = str(uuid.uuid4())
+from ..notify import (
+    API_KEY,
+    EMAIL_TEMPLATE,
+    SECRET,
+    SERVICE_ID,
+    TEXT_TEMPLATE,
+    council_uses_notify,
+    created,
+)
+
 BODY = "Dear Alpha,\n\nYour link: https://care.example/for-providers/new-clients/SECRET-TOKEN/\n"
 
 pytestmark = pytest.mark.django_db
@@ -35,29 +39,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def notify(httpserver, settings):
     """The site set up for a council's Notify account, pointed at the local server."""
-    settings.NOTIFY_API_KEY = API_KEY
-    settings.NOTIFY_EMAIL_TEMPLATE_ID = EMAIL_TEMPLATE
-    settings.NOTIFY_SMS_TEMPLATE_ID = TEXT_TEMPLATE
-    settings.NOTIFY_BASE_URL = httpserver.url_for("/").rstrip("/")
     settings.NOTIFY_TIMEOUT = 5
-    settings.EMAIL_BACKEND = "core.notify.NotifyEmailBackend"
-    return httpserver
-
-
-def created(httpserver, kind, **content):
-    """Notify's 201 answer to POST /v2/notifications/<kind>."""
-    notification = str(uuid.uuid4())
-    return {
-        "id": notification,
-        "reference": None,
-        "content": content,
-        "uri": httpserver.url_for(f"/v2/notifications/{notification}"),
-        "template": {
-            "id": EMAIL_TEMPLATE if kind == "email" else TEXT_TEMPLATE,
-            "version": 1,
-            "uri": httpserver.url_for(f"/v2/template/{EMAIL_TEMPLATE}"),
-        },
-    }
+    return council_uses_notify(settings, httpserver)
 
 
 def refused(status, error, message):

@@ -6,7 +6,6 @@ the outbox keeps each message (never its link) and tries again when Notify refus
 import json
 import logging
 import re
-import uuid
 from datetime import timedelta
 from unittest import mock
 
@@ -21,33 +20,21 @@ from providers.models import Provider
 from providers.services import provider_new_clients_set
 
 from ..factories import make_provider
+from ..notify import API_KEY, EMAIL_TEMPLATE, TEXT_TEMPLATE, council_uses_notify, created
 
-API_KEY = f"council_test-{uuid.uuid4()}-{uuid.uuid4()}"
-EMAIL_TEMPLATE, TEXT_TEMPLATE = str(uuid.uuid4()), str(uuid.uuid4())
 LINK = re.compile(r"https?://[^/\s]+(/(?:cy/)?for-providers/new-clients/[^\s/]+/)")
 
 
 @pytest.fixture
 def notify(httpserver, settings):
     """A council that sends email and texts through Notify (here, the local server)."""
-    settings.NOTIFY_API_KEY = API_KEY
-    settings.NOTIFY_EMAIL_TEMPLATE_ID = EMAIL_TEMPLATE
-    settings.NOTIFY_SMS_TEMPLATE_ID = TEXT_TEMPLATE
-    settings.NOTIFY_BASE_URL = httpserver.url_for("/").rstrip("/")
-    settings.EMAIL_BACKEND = "core.notify.NotifyEmailBackend"
+    council_uses_notify(settings, httpserver)
     for kind, content in (
         ("email", {"subject": "s", "body": "b", "from_email": "care@council.test"}),
         ("sms", {"body": "b", "from_number": "COUNCIL"}),
     ):
         httpserver.expect_request(f"/v2/notifications/{kind}", method="POST").respond_with_json(
-            {
-                "id": str(uuid.uuid4()),
-                "reference": None,
-                "content": content,
-                "uri": httpserver.url_for("/v2/notifications/1"),
-                "template": {"id": TEXT_TEMPLATE, "version": 1, "uri": httpserver.url_for("/")},
-            },
-            status=201,
+            created(httpserver, kind, **content), status=201
         )
     return httpserver
 
