@@ -26,7 +26,6 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
-from datetime import timedelta
 from typing import NamedTuple
 
 import numpy as np
@@ -43,7 +42,7 @@ from providers.models import (
     new_clients_code,
     works_alone,
 )
-from providers.rules import check_state, grace_days, new_clients_state, public_checks_until
+from providers.rules import check_state, last_good_day, new_clients_state, public_checks_until
 
 from .vocabulary import FILTERS, Answered, Every, Tags, Until, UpTo, Yes
 
@@ -876,10 +875,9 @@ def _public_by_date_changed(before, today):
     beyond its grace period at midnight): the only listings the date alone changes."""
     if before == today:
         return frozenset()
-    grace = timedelta(days=grace_days())
     first, last = sorted([before, today])
     turned = Provider.objects.filter(
-        rules_met_until__gte=first - grace, rules_met_until__lte=last - grace
+        rules_met_until__gte=last_good_day(first), rules_met_until__lte=last_good_day(last)
     )
     return frozenset(turned.values_list("pk", flat=True))
 
