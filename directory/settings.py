@@ -170,7 +170,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     main_file = Path(DATABASES["default"]["NAME"])
     DATABASES["default"]["TEST"] = {"NAME": str(main_file.with_name(f"test_{main_file.name}"))}
 
-(BASE_DIR / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -193,7 +192,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # WhiteNoise serves collected static files compressed, with content hashes in their names and a
 # year's caching: that needs `collectstatic`, which deploying (and `make serve`) runs. Development
 # and the tests use the files where they are (STATIC_MANIFEST=false).

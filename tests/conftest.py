@@ -18,6 +18,7 @@ from workbench.roles import roles_ensure
 
 from .factories import make_provider
 from .properties import PROFILE
+from .transactional import bulk_restore, delete_flush
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
@@ -62,10 +63,19 @@ def quick_password_hashes():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def quick_real_transactions():
+    """Tests in real transactions start and end cheaper (tests/transactional.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        bulk_restore(patch)
+        delete_flush(patch)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def no_collected_static_files(tmp_path_factory):
     """The tests use static files where they are (STATIC_MANIFEST=false), never the collected
     ones. WhiteNoise reads every collected file each time a test client builds its middleware:
-    once `collectstatic` has filled var/staticfiles (the production server test, `make serve`),
+    once `collectstatic` has filled var/staticfiles (`make serve`, `make lighthouse`),
     a fifth of a second per test. So this process gets an empty STATIC_ROOT; the servers the
     tests start read the collected files as production does."""
     with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static_root")):

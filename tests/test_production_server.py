@@ -31,31 +31,42 @@ def get(url, headers=None):
         return error.code, dict(error.headers), error.read()
 
 
-@pytest.fixture
-def server(postcodes, tmp_path):
-    provider = make_provider(name="Served Care")
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DEBUG": "false",
-        "SECRET_KEY": "x" * 60,
-        "SECURE_SSL_REDIRECT": "false",
-        "TRUST_X_FORWARDED_PROTO": "true",  # as behind the TLS proxy
-        "STATIC_MANIFEST": "true",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "CONN_MAX_AGE": "0",
-    }
-    # Collected as production collects them (hashed names and a manifest), in a process with
-    # production settings: the tests' own settings keep plain names.
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 60,
+    "SECURE_SSL_REDIRECT": "false",
+    "TRUST_X_FORWARDED_PROTO": "true",  # as behind the TLS proxy
+    "STATIC_MANIFEST": "true",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "WEB_CONCURRENCY": "2",
+    "CONN_MAX_AGE": "0",
+}
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    """The static files collected as production collects them (hashed names and a manifest), in
+    a process with production settings (the tests' own settings keep plain names): once for the
+    module, in a folder of its own."""
+    env = {**os.environ, **PRODUCTION, "STATIC_ROOT": str(tmp_path_factory.mktemp("collected"))}
     subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
         cwd=ROOT,
         env=env,
         check=True,
     )
+    return env
+
+
+@pytest.fixture
+def server(collected, postcodes, tmp_path):
+    provider = make_provider(name="Served Care")
+    port = free_port()
+    env = {
+        **collected,
+        "DATABASE_URL": database_url(),
+        "BIND": f"127.0.0.1:{port}",
+    }
     process = subprocess.Popen(  # noqa: S603 - our own gunicorn
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "directory.wsgi"],
         cwd=ROOT,
