@@ -105,7 +105,8 @@ def test_apply_sign_in_propose_and_approve(live_server, browser, postcodes, staf
     assert "Waiting for the council to check it" in page.content()
 
     # The officer records the four checks and publishes.
-    officer = browser.new_context().new_page()
+    officer_context = browser.new_context()
+    officer = officer_context.new_page()
     officer.goto(base + "/admin/login/?next=/admin/")
     officer.fill("#id_username", "officer")
     officer.fill("#id_password", "officer-password")
@@ -141,7 +142,8 @@ def test_apply_sign_in_propose_and_approve(live_server, browser, postcodes, staf
     steps.click(page.get_by_role("button", name="Send changes to the council"))
     assert "Changes waiting for the council" in page.content()
     assert "01632 960999" in page.locator("#changes ~ table").first.inner_text()
-    public = browser.new_context().new_page()
+    public_context = browser.new_context()
+    public = public_context.new_page()
     public.goto(base + listing.get_absolute_url())
     assert "01632 960999" not in public.content()
 
@@ -160,7 +162,8 @@ def test_apply_sign_in_propose_and_approve(live_server, browser, postcodes, staf
     public.reload()
     assert "01632 960999" in public.content()
     assert OutboxEmail.objects.filter(to=EMAIL, subject__contains="approved").exists()
-    provider_context.close()
+    for context in (provider_context, officer_context, public_context):
+        context.close()
 
 
 def test_applying_works_without_javascript(live_server, page_without_js, postcodes):
