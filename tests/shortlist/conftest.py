@@ -8,7 +8,7 @@ from django.utils import timezone
 from places.models import Postcode
 from providers.models import Check
 
-from ..factories import add_basic_checks, add_check, make_provider
+from ..factories import add_check, make_provider
 
 PROCESSOR = "shortlist.context_processors.shortlist"
 INDEX = reverse("shortlist:index")
@@ -29,9 +29,7 @@ def providers(postcodes):
     """Three published providers with current basic checks, in name order."""
     made = []
     for name in ["Alpha Care", "Bravo Home Help", "Charlie Companions"]:
-        provider = make_provider(name=name, website=f"https://{name.split()[0].lower()}.example")
-        add_basic_checks(provider)
-        made.append(provider)
+        made.append(make_provider(name=name, website=f"https://{name.split()[0].lower()}.example"))
     return made
 
 

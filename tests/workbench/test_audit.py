@@ -81,7 +81,9 @@ def test_the_listing_page_shows_a_readable_timeline(staff_client, provider):
 def test_no_one_can_edit_or_delete_the_audit_trail_through_the_site(
     staff_client, administrator, client, provider
 ):
-    entry = LogEntry.objects.get_for_object(provider).first()
+    provider.summary = "Help at home in Chelmsford and its villages."
+    provider.save()
+    entry = LogEntry.objects.get_for_object(provider).get()
     change = reverse("admin:auditlog_logentry_change", args=[entry.pk])
     delete = reverse("admin:auditlog_logentry_delete", args=[entry.pk])
     client.force_login(administrator)
