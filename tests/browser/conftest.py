@@ -24,6 +24,31 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Chromium's new headless mode keeps the address bar's WebUI popups (chrome://omnibox-popup)
+    # in a renderer of their own, which took a sixth of Chromium's CPU over the browser tests.
+    # Only the last --disable-features counts, so it repeats the features Playwright 1.65
+    # disables (its chromiumSwitches) before adding the two popups.
+    "--disable-features="
+    + ",".join(
+        [
+            "AvoidUnnecessaryBeforeUnloadCheckSync",
+            "DestroyProfileOnBrowserClose",
+            "HttpsUpgrades",
+            "HttpsFirstBalancedModeAutoEnable",
+            "LensOverlay",
+            "MediaRouter",
+            "PaintHolding",
+            "ThirdPartyStoragePartitioning",
+            "AvoidCorsURLLoaderRestartOnRedirect",
+            "TcpPortRandomizationWin",
+            "OptimizationHints",
+            "NetworkTimeServiceQuerying",
+            "AimEnabled",
+            "PreconnectToSearch",
+            "WebUIOmniboxPopup",
+            "WebUIOmniboxAimPopup",
+        ]
+    ),
 ]
 
 
