@@ -10,6 +10,9 @@ MANAGE := $(BIN)/python manage.py
 DEV := DEBUG=true WELSH=true
 TEST_ENV := WELSH=true SECRET_KEY=test-only-key-not-for-production SECURE_SSL_REDIRECT=false STATIC_MANIFEST=false
 SERVE_PORT ?= 8001
+# `make test` runs the tests in a process per core (at most four; TEST_WORKERS=0 for one process,
+# as when reading what a test prints with PYTEST_ARGS=-s).
+TEST_WORKERS ?= auto
 REDIS_PORT ?= 6390
 REDIS_TEST_URL := redis://127.0.0.1:$(REDIS_PORT)/0
 
@@ -64,7 +67,7 @@ serve: $(VENV)/.installed var/secret_key
 
 test: $(VENV)/.installed-test chromium
 	mkdir -p var
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
 # The cache and rate-limit tests again, against a real Redis server (as with REDIS_URL set in
 # production, for several servers). CI runs this after `make test`.
